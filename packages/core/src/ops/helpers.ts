@@ -1,0 +1,27 @@
+/** Small internal helpers shared by op families. */
+import { makeTensor } from '../engine.js';
+import { allocArray, type DType, type TypedArray } from '../dtype.js';
+import type { Backend } from '../backend/backend.js';
+import type { Tensor } from '../tensor.js';
+
+/** A scalar of x's dtype on x's backend (used inside VJPs and composites). */
+export function scalarLike(x: Tensor, value: number): Tensor {
+  const data = allocArray(x.dtype, 1);
+  data[0] = value;
+  return makeTensor(x.backend.write(data, [], x.dtype), [], x.dtype, x.backend);
+}
+
+/** Upload host values to a specific backend (composites build constants next to their inputs). */
+export function hostTensor(
+  backend: Backend,
+  data: TypedArray,
+  shape: readonly number[],
+  dtype: DType,
+): Tensor {
+  return makeTensor(backend.write(data, shape, dtype), shape, dtype, backend);
+}
+
+/** A filled tensor on a specific backend (composites and VJPs stay beside their inputs). */
+export function fillOn(backend: Backend, shape: readonly number[], value: number, dtype: DType): Tensor {
+  return makeTensor(backend.kernels.Fill({ shape, value, dtype }), shape, dtype, backend);
+}

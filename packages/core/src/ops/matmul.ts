@@ -1,0 +1,106 @@
+/** Matrix products: 2-D and batched, with optional transposes and broadcast batch dims. */
+import { record } from '../autodiff/tape.js';
+import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
+import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { sumToShape } from './binary.js';
+import { backendOf, checkTensor, runKernel } from './dispatch.js';
+import { fillOn } from './helpers.js';
+import { add } from './binary.js';
+import { noGrad } from '../autodiff/tape.js';
+
+export interface MatMulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
+/** Make x's batch dims exactly `batchShape` (copying only when the broadcast is partial). */
+function expandBatch(x: Tensor, batchShape: readonly number[]): Tensor {
+  const target = [...batchShape, ...x.shape.slice(-2)];
+  return noGrad(() => add(x, fillOn(x.backend, target, 0, x.dtype)));
+}
+
+/**
+ * a [..., m, k] @ b [..., k, n] -> [..., m, n]; with transposeA a is [..., k, m], with transposeB
+ * b is [..., n, k]. Batch dims broadcast like NumPy. Both inputs must have rank >= 2.
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
+  const op = 'matmul';
+  checkTensor(op, 'a', a);
+  checkTensor(op, 'b', b);
+  const transposeA = options.transposeA ?? false;
+  const transposeB = options.transposeB ?? false;
+  if (typeof transposeA !== 'boolean' || typeof transposeB !== 'boolean') {
+    throw new ArgumentError(`${op}: 'transposeA' and 'transposeB' must be booleans`);
+  }
+  if (a.rank < 2 || b.rank < 2) {
+    throw new ShapeError(
+      `${op}: both inputs need rank >= 2, got a ${formatShape(a.shape)} and b ${formatShape(b.shape)} ` +
+        `(reshape a vector to [1, k] or [k, 1])`,
+    );
+  }
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+    throw new DTypeError(`${op}: inputs must be float32, got a ${a.dtype} and b ${b.dtype}`);
+  }
+  const backend = backendOf(op, a, b);
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = transposeA ? ac : ar;
+  const k = transposeA ? ar : ac;
+  const kb = transposeB ? bc : br;
+  const n = transposeB ? br : bc;
+  if (k !== kb) {
+    throw new ShapeError(
+      `${op}: inner dimensions differ: a ${formatShape(a.shape)}${transposeA ? 'ᵀ' : ''} has k=${k}, ` +
+        `b ${formatShape(b.shape)}${transposeB ? 'ᵀ' : ''} has k=${kb}`,
+    );
+  }
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const batchShape = broadcastShapes(op, batchA, batchB, ['a (batch dims)', 'b (batch dims)']);
+  const batch = sizeOf(batchShape);
+  // The kernel broadcasts a whole operand (batch 1); a partial broadcast is materialised first.
+  const fits = (s: readonly number[]) => sizeOf(s) === 1 || shapesEqual(s, batchShape) || sizeOf(s) === batch;
+  const aIn = fits(batchA) ? a : expandBatch(a, batchShape);
+  const bIn = fits(batchB) ? b : expandBatch(b, batchShape);
+  const outShape = [...batchShape, m, n];
+  const y = runKernel(
+    backend,
+    'MatMul',
+    {
+      a: aIn,
+      b: bIn,
+      transposeA,
+      transposeB,
+      batch,
+      batchA: sizeOf(aIn.shape.slice(0, -2)),
+      batchB: sizeOf(bIn.shape.slice(0, -2)),
+      m,
+      n,
+      k,
+    },
+    outShape,
+    'float32',
+  );
+  if (aIn !== a) aIn.dispose();
+  if (bIn !== b) bIn.dispose();
+  record(op, [a, b], y, [a, b], (dy, [sa, sb]) => {
+    let da: Tensor;
+    let db: Tensor;
+    if (!transposeA && !transposeB) {
+      da = matmul(dy, sb, { transposeB: true });
+      db = matmul(sa, dy, { transposeA: true });
+    } else if (transposeA && !transposeB) {
+      da = matmul(sb, dy, { transposeB: true });
+      db = matmul(sa, dy);
+    } else if (!transposeA && transposeB) {
+      da = matmul(dy, sb);
+      db = matmul(dy, sa, { transposeA: true });
+    } else {
+      da = matmul(sb, dy, { transposeA: true, transposeB: true });
+      db = matmul(dy, sa, { transposeA: true, transposeB: true });
+    }
+    return [sumToShape(da, sa.shape), sumToShape(db, sb.shape)];
+  });
+  return y;
+}
