@@ -172,9 +172,13 @@ export function tidy<T extends TensorContainer>(a: string | (() => T), b?: () =>
     if (result instanceof Promise) {
       throw new ArgumentError('tidy: the function must be synchronous (it returned a Promise)');
     }
-  } finally {
+  } catch (err) {
+    // A throwing fn still frees what it made: nothing it created is reachable by the caller.
     scopes.pop();
+    for (const t of scope.tensors) if (!kept.has(t) && !t.isDisposed) t.dispose();
+    throw err;
   }
+  scopes.pop();
   const survivors = new Set<Tensor>();
   collect(result, survivors);
   const parent = scopes[scopes.length - 1];

@@ -11,6 +11,7 @@ import { tidy } from '../engine.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { add } from '../ops/binary.js';
+import { reshape } from '../ops/reshape.js';
 import { checkTensor } from '../ops/dispatch.js';
 import { fillOn } from '../ops/helpers.js';
 import { shareData } from '../engine.js';
@@ -35,7 +36,9 @@ function traced(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], op: strin
     y = tidy(() => {
       const out = f(...xs);
       if (!(out instanceof Tensor)) throw new ArgumentError(`${op}: f must return a Tensor`);
-      return out;
+      // A fresh handle (recorded as an identity when watched): f may return one of its inputs
+      // or a tensor from outside, and the caller disposes the value we hand back.
+      return reshape(out, out.shape);
     });
   } catch (err) {
     popTape();

@@ -8,6 +8,7 @@ import type { Tensor } from '../tensor.js';
 import { checkTensor } from '../ops/dispatch.js';
 import { hostTensor } from '../ops/helpers.js';
 import { noGrad } from './tape.js';
+import { tidy } from '../engine.js';
 import { vjp } from './grad.js';
 
 export interface JacobianOptions {
@@ -24,10 +25,11 @@ export async function jacobian(
   checkTensor('jacobian', 'x', x);
   const limit = options.maxElements ?? 1_000_000;
   if (!(limit > 0)) throw new ArgumentError(`jacobian: 'maxElements' must be positive, got ${limit}`);
-  const y = noGrad(() => f(x));
-  const yShape = y.shape;
-  const ySize = y.size;
-  y.dispose();
+  // Only the output's shape is needed; tidy frees f's intermediates (and never x itself).
+  const { yShape, ySize } = tidy(() => {
+    const y = noGrad(() => f(x));
+    return { yShape: [...y.shape], ySize: y.size };
+  });
   const entries = ySize * x.size;
   if (entries > limit) {
     throw new ShapeError(

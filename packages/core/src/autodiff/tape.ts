@@ -38,12 +38,18 @@ export function activeTape(): Tape | undefined {
   return paused > 0 ? undefined : tapes[tapes.length - 1];
 }
 
+/** `paused` outside each pushed tape: grad() called inside noGrad() must still record its own f. */
+const pausedOutside: number[] = [];
+
 export function pushTape(tape: Tape): void {
   tapes.push(tape);
+  pausedOutside.push(paused);
+  paused = 0;
 }
 
 export function popTape(): void {
   tapes.pop();
+  paused = pausedOutside.pop() ?? 0;
 }
 
 /** Run `fn` with recording switched off (optimiser updates, metrics, backward itself). */

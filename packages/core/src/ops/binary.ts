@@ -9,7 +9,7 @@ import { DTypeError, ArgumentError } from '../errors.js';
 import { broadcastShapes, broadcastedAxes, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkTensor, runKernel } from './dispatch.js';
-import { scalarLike } from './helpers.js';
+import { hostTensor, scalarLike } from './helpers.js';
 import { reshape } from './reshape.js';
 import { sum } from './reduce.js';
 import { neg } from './unary.js';
@@ -36,23 +36,26 @@ type BinaryVjp = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null
 /** Run a Binary kernel and record its VJP (given the saved a, b and output). */
 function binary(op: BinaryOp, a: TensorOrNumber, b: TensorOrNumber, vjp?: BinaryVjp): Tensor {
   const [ta, tb] = operands(op, a, b);
-  if (op === 'div' && ta.dtype === 'int32') {
-    throw new DTypeError(`div: int32 division is not supported; cast both operands to float32`);
+  try {
+    if (op === 'div' && ta.dtype === 'int32') {
+      throw new DTypeError(`div: int32 division is not supported; cast both operands to float32`);
+    }
+    const backend = backendOf(op, ta, tb);
+    const outShape = broadcastShapes(op, ta.shape, tb.shape);
+    const dtype = op === 'greater' || op === 'equal' ? 'float32' : ta.dtype;
+    const y = runKernel(backend, 'Binary', { op, a: ta, b: tb, outShape }, outShape, dtype);
+    if (vjp) {
+      record(op, [ta, tb], y, [ta, tb, y], (dy, [sa, sb, sy]) => {
+        const [ga, gb] = vjp(dy, sa, sb, sy);
+        return [ga && sumToShape(ga, sa.shape), gb && sumToShape(gb, sb.shape)];
+      });
+    }
+    return y;
+  } finally {
+    // Scalars made from plain numbers are temporaries of this call (also when it throws).
+    if (typeof a === 'number') ta.dispose();
+    if (typeof b === 'number') tb.dispose();
   }
-  const backend = backendOf(op, ta, tb);
-  const outShape = broadcastShapes(op, ta.shape, tb.shape);
-  const dtype = op === 'greater' || op === 'equal' ? 'float32' : ta.dtype;
-  const y = runKernel(backend, 'Binary', { op, a: ta, b: tb, outShape }, outShape, dtype);
-  if (vjp) {
-    record(op, [ta, tb], y, [ta, tb, y], (dy, [sa, sb, sy]) => {
-      const [ga, gb] = vjp(dy, sa, sb, sy);
-      return [ga && sumToShape(ga, sa.shape), gb && sumToShape(gb, sb.shape)];
-    });
-  }
-  // Scalars made from plain numbers are temporaries of this call.
-  if (typeof a === 'number') ta.dispose();
-  if (typeof b === 'number') tb.dispose();
-  return y;
 }
 
 /** Sum a gradient over the axes that broadcasting expanded, back to `shape`. */
@@ -60,7 +63,9 @@ export function sumToShape(dy: Tensor, shape: readonly number[]): Tensor {
   if (shapesEqual(dy.shape, shape)) return dy;
   const axes = broadcastedAxes(shape, dy.shape);
   const summed = axes.length > 0 ? sum(dy, axes, true) : dy;
-  return reshape(summed, shape);
+  const out = reshape(summed, shape);
+  if (summed !== dy) summed.dispose(); // the reshape shares its buffer
+  return out;
 }
 
 export function add(a: TensorOrNumber, b: TensorOrNumber): Tensor {
@@ -108,16 +113,25 @@ export function equal(a: TensorOrNumber, b: TensorOrNumber): Tensor {
 export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
   const op = 'where';
   checkTensor(op, 'cond', cond);
-  const [ta, tb] = operands(op, a, b);
-  const backend = backendOf(op, cond, ta, tb);
-  const abShape = broadcastShapes(op, ta.shape, tb.shape);
-  const outShape = broadcastShapes(op, cond.shape, abShape, ['cond', 'a/b']);
-  const y = runKernel(backend, 'Where', { cond, a: ta, b: tb, outShape }, outShape, ta.dtype);
-  if (typeof a === 'number') ta.dispose();
-  if (typeof b === 'number') tb.dispose();
-  record(op, [cond, ta, tb], y, [cond], (dy, [sc]) => {
-    const zero = zerosLike(dy);
-    return [null, sumToShape(where(sc, dy, zero), ta.shape), sumToShape(where(sc, zero, dy), tb.shape)];
-  });
-  return y;
+  // Two plain numbers give a float32 result on cond's backend.
+  const [ta, tb] =
+    typeof a === 'number' && typeof b === 'number'
+      ? [hostTensor(cond.backend, Float32Array.of(a), [], 'float32'), hostTensor(cond.backend, Float32Array.of(b), [], 'float32')]
+      : operands(op, a, b);
+  try {
+    const backend = backendOf(op, cond, ta, tb);
+    const abShape = broadcastShapes(op, ta.shape, tb.shape);
+    const outShape = broadcastShapes(op, cond.shape, abShape, ['cond', 'a/b']);
+    const y = runKernel(backend, 'Where', { cond, a: ta, b: tb, outShape }, outShape, ta.dtype);
+    const aShape = ta.shape;
+    const bShape = tb.shape;
+    record(op, [cond, ta, tb], y, [cond], (dy, [sc]) => {
+      const zero = zerosLike(dy);
+      return [null, sumToShape(where(sc, dy, zero), aShape), sumToShape(where(sc, zero, dy), bShape)];
+    });
+    return y;
+  } finally {
+    if (typeof a === 'number') ta.dispose();
+    if (typeof b === 'number') tb.dispose();
+  }
 }

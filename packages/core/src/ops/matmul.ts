@@ -17,7 +17,10 @@ export interface MatMulOptions {
 /** Make x's batch dims exactly `batchShape` (copying only when the broadcast is partial). */
 function expandBatch(x: Tensor, batchShape: readonly number[]): Tensor {
   const target = [...batchShape, ...x.shape.slice(-2)];
-  return noGrad(() => add(x, fillOn(x.backend, target, 0, x.dtype)));
+  const zeros = fillOn(x.backend, target, 0, x.dtype);
+  const out = noGrad(() => add(x, zeros));
+  zeros.dispose();
+  return out;
 }
 
 /**

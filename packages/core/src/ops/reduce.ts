@@ -30,6 +30,10 @@ function reduceAxes(op: ReduceOp, name: string, x: Tensor, axes: readonly number
     }
     return hostTensor(x.backend, allocArray(dtype, sizeOf(outShape)), outShape, dtype);
   }
+  if (axes.length === 0) {
+    // Reducing no axes: each element is its own group (argmax gives 0 everywhere).
+    return runKernel(x.backend, 'Reduce', { op, x, outer: x.size, size: 1, inner: 1 }, outShape, dtype);
+  }
   const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
   if (contiguous) {
     const first = axes[0];

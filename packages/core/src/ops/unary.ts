@@ -8,6 +8,7 @@ import { DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, runKernel } from './dispatch.js';
 import { mul, div, sub } from './binary.js';
+import { composite } from './composite.js';
 
 /** Ops that only make sense on real numbers; int32 input is a DTypeError. */
 const FLOAT_ONLY = new Set<UnaryOp>(['exp', 'log', 'sqrt', 'sigmoid', 'tanh']);
@@ -34,7 +35,8 @@ export function step(x: Tensor): Tensor {
 /** -1, 0 or 1 by the sign of x. */
 export function sign(x: Tensor): Tensor {
   checkTensor('sign', 'x', x);
-  return sub(step(x), step(unary('neg', x)));
+  // composite: the three temporaries die here, and nothing is recorded (sign has zero gradient).
+  return composite(() => sub(step(x), step(unary('neg', x))));
 }
 
 export function abs(x: Tensor): Tensor {

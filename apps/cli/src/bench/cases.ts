@@ -1,0 +1,81 @@
+/**
+ * The benchmark cases, defined once and run on every contender (each Tessera backend and the
+ * peers). A case knows its FLOP count; a contender knows how to build inputs and run it.
+ */
+export type CaseKind = 'matmul' | 'conv' | 'convTrain' | 'elementwise';
+
+export interface BenchCase {
+  readonly name: string;
+  readonly kind: CaseKind;
+  /** Floating-point operations per run (multiply-add = 2). Elementwise counts 1 per element. */
+  readonly flops: number;
+  readonly matmul?: { n: number };
+  readonly conv?: ConvCaseShape;
+  readonly elementwise?: { op: 'relu' | 'add'; size: number };
+}
+
+export interface ConvCaseShape {
+  /** x [N, C, H, W] */
+  readonly x: readonly [number, number, number, number];
+  /** w [O, C, kH, kW] */
+  readonly w: readonly [number, number, number, number];
+  /** Symmetric padding in pixels ('same' for odd kernels at stride 1). */
+  readonly pad: number;
+}
+
+function convFlops(s: ConvCaseShape): number {
+  const [n, c, h, w] = s.x;
+  const [o, , kh, kw] = s.w;
+  const oh = h + 2 * s.pad - kh + 1;
+  const ow = w + 2 * s.pad - kw + 1;
+  return 2 * n * o * oh * ow * c * kh * kw;
+}
+
+/** Conv A: first layer of an MNIST net. Conv B: a mid-size ResNet-like 3x3 layer. */
+export const CONV_A: ConvCaseShape = { x: [64, 1, 28, 28], w: [32, 1, 5, 5], pad: 0 };
+export const CONV_B: ConvCaseShape = { x: [8, 64, 56, 56], w: [64, 64, 3, 3], pad: 1 };
+
+function matmulCase(n: number): BenchCase {
+  return { name: `matmul ${n}`, kind: 'matmul', flops: 2 * n * n * n, matmul: { n } };
+}
+
+function convCase(name: string, s: ConvCaseShape): BenchCase {
+  return { name, kind: 'conv', flops: convFlops(s), conv: s };
+}
+
+/** Forward plus both backprops (input and filter): three GEMM-sized passes. */
+function convTrainCase(name: string, s: ConvCaseShape): BenchCase {
+  return { name, kind: 'convTrain', flops: 3 * convFlops(s), conv: s };
+}
+
+function elementwiseCase(op: 'relu' | 'add', size: number): BenchCase {
+  return { name: `${op} ${size >= 1e6 ? size / 1e6 + 'M' : size}`, kind: 'elementwise', flops: size, elementwise: { op, size } };
+}
+
+export function standardCases(): BenchCase[] {
+  return [
+    matmulCase(256),
+    matmulCase(512),
+    matmulCase(1024),
+    convCase('conv A fwd', CONV_A),
+    convCase('conv B fwd', CONV_B),
+    convTrainCase('conv A fwd+bwd', CONV_A),
+    convTrainCase('conv B fwd+bwd', CONV_B),
+    elementwiseCase('relu', 1 << 20),
+    elementwiseCase('add', 1 << 20),
+  ];
+}
+
+/** Tiny sizes for smoke tests: every code path, a fraction of a second. */
+export function quickCases(): BenchCase[] {
+  const a: ConvCaseShape = { x: [2, 1, 12, 12], w: [4, 1, 5, 5], pad: 0 };
+  const b: ConvCaseShape = { x: [1, 4, 10, 10], w: [4, 4, 3, 3], pad: 1 };
+  return [
+    matmulCase(32),
+    convCase('conv A fwd', a),
+    convCase('conv B fwd', b),
+    convTrainCase('conv A fwd+bwd', a),
+    elementwiseCase('relu', 1000),
+    elementwiseCase('add', 1000),
+  ];
+}

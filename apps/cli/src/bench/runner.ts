@@ -1,0 +1,84 @@
+/**
+ * Timing discipline for a noisy 2-core VM: warm every contender up first (first-touch memory is
+ * slow here), calibrate repetitions so each sample lasts at least `minSampleMs`, interleave the
+ * contenders round by round, and keep the median sample. It measures; it never asserts.
+ */
+import type { BenchCase } from './cases.js';
+import type { Contender, PreparedCase } from './contender.js';
+
+export interface RunnerOptions {
+  rounds: number;
+  minSampleMs: number;
+  /** Stop sampling a contender on a case after roughly this long. */
+  maxCaseMs: number;
+  log: (line: string) => void;
+}
+
+export interface Measurement {
+  readonly caseName: string;
+  readonly contender: string;
+  readonly isPeer: boolean;
+  /** Median milliseconds per run; undefined when the contender does not support the case. */
+  readonly ms?: number;
+  readonly gflops?: number;
+  readonly samples?: number;
+  readonly error?: string;
+}
+
+async function timeOnce(p: PreparedCase, reps: number): Promise<number> {
+  const t0 = performance.now();
+  await p.run(reps);
+  return (performance.now() - t0) / reps;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export async function runCase(c: BenchCase, contenders: readonly Contender[], options: RunnerOptions): Promise<Measurement[]> {
+  const prepared: { contender: Contender; p?: PreparedCase; reps: number; samples: number[]; error?: string; spent: number }[] = [];
+  for (const contender of contenders) {
+    try {
+      const p = await contender.prepare(c);
+      if (!p) {
+        prepared.push({ contender, reps: 0, samples: [], spent: 0, error: 'unsupported' });
+        continue;
+      }
+      // Warm-up: two runs, then calibrate the repetitions per sample from the second one.
+      await timeOnce(p, 1);
+      const once = await timeOnce(p, 1);
+      const reps = Math.max(1, Math.ceil(options.minSampleMs / Math.max(once, 1e-3)));
+      prepared.push({ contender, p, reps, samples: [], spent: 2 * once });
+    } catch (err) {
+      prepared.push({ contender, reps: 0, samples: [], spent: 0, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  for (let round = 0; round < options.rounds; round++) {
+    for (const entry of prepared) {
+      if (!entry.p || (round > 0 && entry.spent > options.maxCaseMs)) continue;
+      try {
+        const ms = await timeOnce(entry.p, entry.reps);
+        entry.samples.push(ms);
+        entry.spent += ms * entry.reps;
+      } catch (err) {
+        entry.error = err instanceof Error ? err.message : String(err);
+        entry.p.dispose();
+        delete entry.p;
+      }
+    }
+  }
+  const out: Measurement[] = [];
+  for (const entry of prepared) {
+    entry.p?.dispose();
+    const base = { caseName: c.name, contender: entry.contender.name, isPeer: entry.contender.isPeer };
+    if (entry.samples.length === 0) {
+      out.push({ ...base, error: entry.error ?? 'no samples' });
+      continue;
+    }
+    const ms = median(entry.samples);
+    out.push({ ...base, ms, gflops: c.flops / (ms * 1e6), samples: entry.samples.length });
+  }
+  return out;
+}

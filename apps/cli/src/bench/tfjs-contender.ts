@@ -1,0 +1,70 @@
+/**
+ * The peer: TensorFlow.js on its pure-JS CPU backend (4.22), loaded only when the bench runs.
+ * tfjs convolves NHWC with filters [kH, kW, inC, outC]; the FLOP counts are the same.
+ */
+import type { BenchCase } from './cases.js';
+import type { Contender, PreparedCase } from './contender.js';
+
+type Tf = typeof import('@tensorflow/tfjs-core');
+
+export async function tfjsCpuContender(): Promise<Contender | string> {
+  let tf: Tf;
+  try {
+    tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+    await tf.ready();
+  } catch (err) {
+    return `tfjs-backend-cpu unavailable: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return {
+    name: 'tfjs-cpu',
+    isPeer: true,
+    async prepare(c: BenchCase): Promise<PreparedCase | undefined> {
+      const inputs: import('@tensorflow/tfjs-core').Tensor[] = [];
+      const input = (shape: number[], seed: number) => {
+        const t = tf.randomNormal(shape, 0, 1, 'float32', seed);
+        inputs.push(t);
+        return t;
+      };
+      let step: () => import('@tensorflow/tfjs-core').Tensor[];
+      if (c.matmul) {
+        const a = input([c.matmul.n, c.matmul.n], 1) as import('@tensorflow/tfjs-core').Tensor2D;
+        const b = input([c.matmul.n, c.matmul.n], 2) as import('@tensorflow/tfjs-core').Tensor2D;
+        step = () => [tf.matMul(a, b)];
+      } else if (c.conv) {
+        const [n, ch, h, wd] = c.conv.x;
+        const [o, , kh, kw] = c.conv.w;
+        const x = input([n, h, wd, ch], 3) as import('@tensorflow/tfjs-core').Tensor4D;
+        const w = input([kh, kw, ch, o], 4) as import('@tensorflow/tfjs-core').Tensor4D;
+        const pad = c.conv.pad === 0 ? 'valid' : 'same';
+        if (c.kind === 'conv') step = () => [tf.conv2d(x, w, 1, pad)];
+        else {
+          const g = tf.valueAndGrads((xi: import('@tensorflow/tfjs-core').Tensor, wi: import('@tensorflow/tfjs-core').Tensor) =>
+            tf.sum(tf.conv2d(xi as import('@tensorflow/tfjs-core').Tensor4D, wi as import('@tensorflow/tfjs-core').Tensor4D, 1, pad)),
+          );
+          step = () => {
+            const { value, grads } = g([x, w]);
+            return [value, ...grads];
+          };
+        }
+      } else if (c.elementwise) {
+        const a = input([c.elementwise.size], 5);
+        const b = input([c.elementwise.size], 6);
+        step = c.elementwise.op === 'relu' ? () => [tf.relu(a)] : () => [tf.add(a, b)];
+      } else return undefined;
+      return {
+        async run(times) {
+          for (let i = 0; i < times; i++) {
+            const outs = step();
+            if (i === times - 1) await outs[0].data();
+            tf.dispose(outs);
+          }
+        },
+        dispose() {
+          tf.dispose(inputs);
+        },
+      };
+    },
+  };
+}

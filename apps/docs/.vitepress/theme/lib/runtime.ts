@@ -1,0 +1,132 @@
+/**
+ * The page-wide Tessera runtime: which backend runs the demos, which ones exist here, and
+ * the notice shown when the preferred one (WebGPU) is unavailable.
+ *
+ * Importing the backend packages registers them; core picks the highest-priority backend
+ * that initialises (webgpu, then cpu) and reports every skip through the notice handler,
+ * which we surface in the UI instead of the console. A user's explicit choice is kept in
+ * localStorage and can be forced with `?backend=cpu` in the URL (the browser tests use it).
+ */
+import { reactive } from 'vue';
+import {
+  getBackend,
+  listBackends,
+  ready,
+  setBackend,
+  setNoticeHandler,
+  type BackendStatus,
+} from '@tessera/core';
+// TEMP import '@tessera/backend-cpu';
+import '@tessera/backend-webgpu';
+
+export interface BackendOption {
+  readonly name: string;
+  readonly label: string;
+  readonly available: boolean;
+  readonly reason?: string;
+}
+
+const LABELS: Record<string, string> = { webgpu: 'WebGPU', cpu: 'CPU · JS', native: 'Native' };
+const STORAGE_KEY = 'tessera-docs-backend';
+
+export const runtime = reactive({
+  /** True once a backend is active. */
+  ready: false,
+  active: '',
+  options: [] as BackendOption[],
+  /** Why the page is not on the preferred backend, or empty. */
+  notice: '',
+  error: '',
+  switching: false,
+  /** Bumped on every switch: demos watch it and recompute on the new backend. */
+  version: 0,
+  /** When set, a demo holds tensors on the active backend and switching is paused (the text says why). */
+  lockedBy: '',
+});
+
+let initPromise: Promise<void> | undefined;
+
+function describe(statuses: BackendStatus[]): BackendOption[] {
+  return statuses.map((s) => ({
+    name: s.name,
+    label: LABELS[s.name] ?? s.name,
+    available: s.available === true,
+    ...(s.reason !== undefined ? { reason: s.reason } : {}),
+  }));
+}
+
+function requestedBackend(): string | undefined {
+  const fromUrl = new URLSearchParams(window.location.search).get('backend');
+  if (fromUrl) return fromUrl;
+  try {
+    return window.localStorage.getItem(STORAGE_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function explainFallback(options: BackendOption[], active: string): string {
+  const skipped = options.filter((o) => !o.available && o.name !== active);
+  const webgpu = skipped.find((o) => o.name === 'webgpu');
+  if (webgpu) {
+    return `WebGPU is not available in this browser, so the demos run on the ${LABELS[active] ?? active} backend. ${
+      webgpu.reason ?? ''
+    }`.trim();
+  }
+  return skipped.map((o) => `${o.label} unavailable: ${o.reason ?? 'unknown reason'}`).join(' ');
+}
+
+/** Initialise once per page load; every demo awaits this before computing. */
+export function initTessera(): Promise<void> {
+  if (typeof window === 'undefined') return Promise.resolve();
+  initPromise ??= (async () => {
+    let notice = '';
+    setNoticeHandler((message) => {
+      notice = message;
+    });
+    const wanted = requestedBackend();
+    if (wanted) {
+      try {
+        await setBackend(wanted);
+      } catch (err) {
+        notice = `Could not use the '${wanted}' backend: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    try {
+      await ready();
+    } catch (err) {
+      runtime.error = err instanceof Error ? err.message : String(err);
+      return;
+    }
+    runtime.options = describe(await listBackends({ probe: true }));
+    runtime.active = getBackend().name;
+    runtime.notice = explainFallback(runtime.options, runtime.active) || notice;
+    runtime.ready = true;
+  })();
+  return initPromise;
+}
+
+/** Make `name` the active backend; demos recompute through `runtime.version`. */
+export async function switchBackend(name: string): Promise<void> {
+  if (runtime.lockedBy || runtime.switching || name === runtime.active) return;
+  runtime.switching = true;
+  try {
+    await setBackend(name);
+    runtime.active = name;
+    runtime.error = '';
+    try {
+      window.localStorage.setItem(STORAGE_KEY, name);
+    } catch {
+      // Private mode: the choice just is not remembered.
+    }
+    runtime.version++;
+  } catch (err) {
+    runtime.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    runtime.switching = false;
+  }
+}
+
+export function labelOf(name: string): string {
+  return LABELS[name] ?? name;
+}

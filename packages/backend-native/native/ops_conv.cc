@@ -1,0 +1,365 @@
+// Convolution: Im2Col, Col2Im, Conv2D and its two backprops.
+//
+// Conv2D is im2col + sgemm, but never on a whole image at once: a whole-image column matrix
+// (7 MB for a 64-channel 56x56 3x3 layer) falls out of L2 between being written and being
+// packed by the GEMM. The output rows are cut into bands whose column panel fits in
+// kPanelBytes, and each band is one sgemm writing straight into the NCHW output (ldc = outH*outW).
+// 1x1 convolutions with stride 1 and no padding skip im2col: the image already is the panel.
+//
+// Threads: when the batch divides well over the threads (or each image is small), images are
+// split over the pool's threads, each running single-threaded BLAS on its own panel; otherwise
+// images go one by one, BLAS threads the GEMM and the pool fills the panel by channel.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "ops.h"
+
+namespace tessera {
+namespace {
+
+constexpr int64_t kPanelBytes = 256 * 1024;  // half of this machine's 512 KB L2
+constexpr double kSmallImage = 4.0e6;        // multiply-adds per image below which we split the batch
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Columns [lo, hi) of an output row whose input column ox*strideW + off is inside [0, inW).
+void ValidColumns(const Geometry& g, int64_t off, int64_t* lo, int64_t* hi) {
+  int64_t l = off >= 0 ? 0 : CeilDiv(-off, g.strideW);
+  int64_t h = g.inW - 1 - off < 0 ? 0 : std::min(g.outW, (g.inW - 1 - off) / g.strideW + 1);
+  l = std::min(l, g.outW);
+  *lo = std::min(l, h);
+  *hi = h;
+}
+
+// panel[((c*kH + i)*kW + j), (oy - r0)*outW + ox] = x[c, iy, ix] for output rows [r0, r1) and
+// channels [c0, c1) of one image (x is [inC, inH, inW]); padding reads as 0.
+// T is float, or int32_t for the Im2Col kernel on int32 tensors.
+template <class T>
+void Im2ColBand(const Geometry& g, const T* x, int64_t r0, int64_t r1, int64_t c0, int64_t c1, T* panel) {
+  const int64_t cols = (r1 - r0) * g.outW;
+  for (int64_t c = c0; c < c1; c++) {
+    const T* xc = x + c * g.inH * g.inW;
+    for (int64_t i = 0; i < g.kH; i++) {
+      for (int64_t j = 0; j < g.kW; j++) {
+        T* dst = panel + ((c * g.kH + i) * g.kW + j) * cols;
+        const int64_t off = j * g.dilationW - g.padLeft;
+        int64_t lo, hi;
+        ValidColumns(g, off, &lo, &hi);
+        for (int64_t oy = r0; oy < r1; oy++) {
+          T* d = dst + (oy - r0) * g.outW;
+          const int64_t iy = oy * g.strideH - g.padTop + i * g.dilationH;
+          if (iy < 0 || iy >= g.inH) {
+            std::memset(d, 0, static_cast<size_t>(g.outW) * 4);
+            continue;
+          }
+          const T* s = xc + iy * g.inW;
+          std::memset(d, 0, static_cast<size_t>(lo) * 4);
+          if (g.strideW == 1) {
+            if (hi > lo) std::memcpy(d + lo, s + lo + off, static_cast<size_t>(hi - lo) * 4);
+          } else {
+            for (int64_t ox = lo; ox < hi; ox++) d[ox] = s[ox * g.strideW + off];
+          }
+          std::memset(d + hi, 0, static_cast<size_t>(g.outW - hi) * 4);
+        }
+      }
+    }
+  }
+}
+
+inline float Plus(float a, float b) { return a + b; }
+inline int32_t Plus(int32_t a, int32_t b) {  // wraps like Int32Array, no signed overflow
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
+// The adjoint of Im2ColBand: x[c, iy, ix] += panel[...] (x is [inC, inH, inW]).
+template <class T>
+void Col2ImBand(const Geometry& g, const T* panel, int64_t r0, int64_t r1, int64_t c0, int64_t c1, T* x) {
+  const int64_t cols = (r1 - r0) * g.outW;
+  for (int64_t c = c0; c < c1; c++) {
+    T* xc = x + c * g.inH * g.inW;
+    for (int64_t i = 0; i < g.kH; i++) {
+      for (int64_t j = 0; j < g.kW; j++) {
+        const T* src = panel + ((c * g.kH + i) * g.kW + j) * cols;
+        const int64_t off = j * g.dilationW - g.padLeft;
+        int64_t lo, hi;
+        ValidColumns(g, off, &lo, &hi);
+        for (int64_t oy = r0; oy < r1; oy++) {
+          const int64_t iy = oy * g.strideH - g.padTop + i * g.dilationH;
+          if (iy < 0 || iy >= g.inH) continue;
+          const T* s = src + (oy - r0) * g.outW;
+          T* d = xc + iy * g.inW;
+          for (int64_t ox = lo; ox < hi; ox++) d[ox * g.strideW + off] = Plus(d[ox * g.strideW + off], s[ox]);
+        }
+      }
+    }
+  }
+}
+
+struct Plan {
+  int64_t K, inHW, outHW, rows;  // rows: output rows per band
+  bool direct;
+  size_t panelFloats;
+  double macsPerImage;
+};
+
+Plan MakePlan(const Geometry& g) {
+  Plan p;
+  p.K = g.inC * g.kH * g.kW;
+  p.inHW = g.inH * g.inW;
+  p.outHW = g.outH * g.outW;
+  p.direct = g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 &&
+             g.padBottom == 0 && g.padLeft == 0 && g.padRight == 0;
+  int64_t rowBytes = std::max<int64_t>(1, p.K * g.outW * 4);
+  p.rows = std::max<int64_t>(1, std::min(g.outH, kPanelBytes / rowBytes));
+  p.panelFloats = p.direct ? 0 : static_cast<size_t>(p.K * p.rows * g.outW);
+  p.macsPerImage = static_cast<double>(g.outC) * static_cast<double>(p.K) * static_cast<double>(p.outHW);
+  return p;
+}
+
+// Split the batch over threads (each with single-threaded BLAS) or not.
+bool SplitBatch(const Geometry& g, const Plan& p, int threads) {
+  if (threads <= 1 || g.batch < 2) return false;
+  int64_t rounds = CeilDiv(g.batch, threads);
+  double efficiency = static_cast<double>(g.batch) / static_cast<double>(rounds * threads);
+  return efficiency >= 0.75 || p.macsPerImage < kSmallImage;
+}
+
+// Fill a panel band, by channel over the pool when one is given.
+void FillBand(ThreadPool* pool, const Geometry& g, const float* x, int64_t r0, int64_t r1, float* panel) {
+  if (!pool) return Im2ColBand(g, x, r0, r1, 0, g.inC, panel);
+  ParallelFor(*pool, g.inC, 1, [&](int64_t b, int64_t e) { Im2ColBand(g, x, r0, r1, b, e, panel); });
+}
+
+void ForwardImage(const Geometry& g, const Plan& p, const float* x, const float* w, float* y, float* panel, ThreadPool* pool) {
+  if (p.direct) return Sgemm(false, false, g.outC, p.inHW, g.inC, w, g.inC, x, p.inHW, 0.f, y, p.outHW);
+  for (int64_t r0 = 0; r0 < g.outH; r0 += p.rows) {
+    int64_t r1 = std::min(g.outH, r0 + p.rows), cols = (r1 - r0) * g.outW;
+    FillBand(pool, g, x, r0, r1, panel);
+    Sgemm(false, false, g.outC, cols, p.K, w, p.K, panel, cols, 0.f, y + r0 * g.outW, p.outHW);
+  }
+}
+
+void BackInputImage(const Geometry& g, const Plan& p, const float* dy, const float* w, float* dx, float* panel, ThreadPool* pool) {
+  if (p.direct) return Sgemm(true, false, g.inC, p.inHW, g.outC, w, g.inC, dy, p.outHW, 0.f, dx, p.inHW);
+  std::memset(dx, 0, static_cast<size_t>(g.inC * p.inHW) * 4);
+  for (int64_t r0 = 0; r0 < g.outH; r0 += p.rows) {
+    int64_t r1 = std::min(g.outH, r0 + p.rows), cols = (r1 - r0) * g.outW;
+    Sgemm(true, false, p.K, cols, g.outC, w, p.K, dy + r0 * g.outW, p.outHW, 0.f, panel, cols);
+    if (!pool) {
+      Col2ImBand(g, panel, r0, r1, 0, g.inC, dx);
+    } else {
+      ParallelFor(*pool, g.inC, 1, [&](int64_t b, int64_t e) { Col2ImBand(g, panel, r0, r1, b, e, dx); });
+    }
+  }
+}
+
+// dw += dy_n @ cols_n^T
+void BackFilterImage(const Geometry& g, const Plan& p, const float* x, const float* dy, float* dw, float* panel, ThreadPool* pool) {
+  if (p.direct) return Sgemm(false, true, g.outC, g.inC, p.inHW, dy, p.outHW, x, p.inHW, 1.f, dw, g.inC);
+  for (int64_t r0 = 0; r0 < g.outH; r0 += p.rows) {
+    int64_t r1 = std::min(g.outH, r0 + p.rows), cols = (r1 - r0) * g.outW;
+    FillBand(pool, g, x, r0, r1, panel);
+    Sgemm(false, true, g.outC, p.K, cols, dy + r0 * g.outW, p.outHW, panel, cols, 1.f, dw, p.K);
+  }
+}
+
+// Runs image(n, panel, pool, task) for every image, split over threads or not (see top).
+template <class F>
+void ForEachImage(Device& d, const Geometry& g, const Plan& p, int extraSlots, F image) {
+  ThreadPool& pool = d.pool();
+  if (!SplitBatch(g, p, pool.size())) {
+    float* panel = d.Scratch(0, p.panelFloats);
+    for (int64_t n = 0; n < g.batch; n++) image(n, panel, &pool, int64_t(0));
+    return;
+  }
+  const int64_t tasks = std::min<int64_t>(g.batch, pool.size());
+  std::vector<float*> panels(tasks);
+  for (int64_t t = 0; t < tasks; t++) panels[t] = d.Scratch(static_cast<int>(extraSlots + t), p.panelFloats);
+  BlasSingleThreaded single(d.threads());
+  pool.Run(tasks, [&](int64_t t) {
+    for (int64_t n = t * g.batch / tasks; n < (t + 1) * g.batch / tasks; n++) image(n, panels[t], nullptr, t);
+  });
+}
+
+void ConvForward(Device& d, const Geometry& g, const float* x, const float* w, float* y) {
+  Plan p = MakePlan(g);
+  ForEachImage(d, g, p, 0, [&](int64_t n, float* panel, ThreadPool* pool, int64_t) {
+    ForwardImage(g, p, x + n * g.inC * p.inHW, w, y + n * g.outC * p.outHW, panel, pool);
+  });
+}
+
+void ConvBackInput(Device& d, const Geometry& g, const float* dy, const float* w, float* dx) {
+  Plan p = MakePlan(g);
+  ForEachImage(d, g, p, 0, [&](int64_t n, float* panel, ThreadPool* pool, int64_t) {
+    BackInputImage(g, p, dy + n * g.outC * p.outHW, w, dx + n * g.inC * p.inHW, panel, pool);
+  });
+}
+
+void ConvBackFilter(Device& d, const Geometry& g, const float* x, const float* dy, float* dw) {
+  Plan p = MakePlan(g);
+  const int64_t size = g.outC * p.K;
+  std::memset(dw, 0, static_cast<size_t>(size) * 4);
+  // Split over the batch, every task accumulates into its own copy of dw; they are summed after.
+  const int T = d.pool().size();
+  std::vector<float*> partial(T, dw);
+  if (SplitBatch(g, p, T)) {
+    for (int t = 1; t < T; t++) {
+      partial[t] = d.Scratch(2 * T + t, static_cast<size_t>(size));
+      std::memset(partial[t], 0, static_cast<size_t>(size) * 4);
+    }
+  }
+  ForEachImage(d, g, p, T, [&](int64_t n, float* panel, ThreadPool* pool, int64_t t) {
+    BackFilterImage(g, p, x + n * g.inC * p.inHW, dy + n * g.outC * p.outHW, partial[t], panel, pool);
+  });
+  for (int t = 1; t < T; t++) {
+    if (partial[t] == dw) continue;
+    const float* src = partial[t];
+    ParallelFor(d.pool(), size, kGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; i++) dw[i] += src[i];
+    });
+  }
+}
+
+// ---------------------------------------------------------------- bindings
+
+struct ConvArgs {
+  Geometry g;
+  BufferRef a, b;
+};
+
+// Checks two float32 inputs against the sizes the geometry implies.
+ConvArgs ReadConv(const Args& a, Device& dev, const char* an, int aKind, const char* bn, int bKind) {
+  ConvArgs c;
+  c.g = a.Geom(2, "geom", false);
+  c.a = dev.Input(a, 0, an);
+  c.b = dev.Input(a, 1, bn);
+  const Geometry& g = c.g;
+  auto expect = [&](const BufferRef& buf, const char* name, int kind) {
+    Shape s = kind == 0 ? Shape{g.batch, g.inC, g.inH, g.inW}
+            : kind == 1 ? Shape{g.outC, g.inC, g.kH, g.kW}
+                        : Shape{g.batch, g.outC, g.outH, g.outW};
+    ExpectElements(a, *buf, name, NumElements(s, a.op(), name), s);
+    ExpectDtype(a, *buf, name, DType::F32);
+  };
+  expect(c.a, an, aKind);
+  expect(c.b, bn, bKind);
+  return c;
+}
+
+double ConvWork(const Geometry& g) {
+  return static_cast<double>(g.batch) * g.outC * g.inC * g.kH * g.kW * g.outH * g.outW;
+}
+
+enum Kind { kX = 0, kW = 1, kY = 2 };
+
+// conv2d(x, w, geom) -> y
+Napi::Value Conv2D(const Napi::CallbackInfo& info) {
+  Args a(info, "Conv2D");
+  Device& dev = Device::Get(info.Env());
+  ConvArgs c = ReadConv(a, dev, "x", kX, "w", kW);
+  const Geometry g = c.g;
+  BufferRef y = dev.Allocate(g.batch * g.outC * g.outH * g.outW, DType::F32, a.op());
+  Device* d = &dev;
+  Buffer *xp = c.a.get(), *wp = c.b.get(), *yp = y.get();
+  dev.Submit(y, {c.a, c.b}, ConvWork(g), [=] { ConvForward(*d, g, xp->data<float>(), wp->data<float>(), yp->data<float>()); });
+  return IdOf(info.Env(), y);
+}
+
+// conv2dBackpropInput(dy, w, geom) -> dx
+Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
+  Args a(info, "Conv2DBackpropInput");
+  Device& dev = Device::Get(info.Env());
+  ConvArgs c = ReadConv(a, dev, "dy", kY, "w", kW);
+  const Geometry g = c.g;
+  BufferRef dx = dev.Allocate(g.batch * g.inC * g.inH * g.inW, DType::F32, a.op());
+  Device* d = &dev;
+  Buffer *dyp = c.a.get(), *wp = c.b.get(), *dxp = dx.get();
+  dev.Submit(dx, {c.a, c.b}, ConvWork(g) + static_cast<double>(dx->numel),
+             [=] { ConvBackInput(*d, g, dyp->data<float>(), wp->data<float>(), dxp->data<float>()); });
+  return IdOf(info.Env(), dx);
+}
+
+// conv2dBackpropFilter(x, dy, geom) -> dw
+Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
+  Args a(info, "Conv2DBackpropFilter");
+  Device& dev = Device::Get(info.Env());
+  ConvArgs c = ReadConv(a, dev, "x", kX, "dy", kY);
+  const Geometry g = c.g;
+  BufferRef dw = dev.Allocate(g.outC * g.inC * g.kH * g.kW, DType::F32, a.op());
+  Device* d = &dev;
+  Buffer *xp = c.a.get(), *dyp = c.b.get(), *dwp = dw.get();
+  dev.Submit(dw, {c.a, c.b}, ConvWork(g) + static_cast<double>(dw->numel),
+             [=] { ConvBackFilter(*d, g, xp->data<float>(), dyp->data<float>(), dwp->data<float>()); });
+  return IdOf(info.Env(), dw);
+}
+
+// im2col(x, geom) -> cols [N, inC*kH*kW, outH*outW]
+Napi::Value Im2Col(const Napi::CallbackInfo& info) {
+  Args a(info, "Im2Col");
+  Device& dev = Device::Get(info.Env());
+  const Geometry g = a.Geom(1, "geom", false);
+  BufferRef x = dev.Input(a, 0, "x");
+  Shape xs{g.batch, g.inC, g.inH, g.inW};
+  ExpectElements(a, *x, "x", NumElements(xs, a.op(), "x"), xs);
+  const int64_t K = g.inC * g.kH * g.kW, outHW = g.outH * g.outW;
+  BufferRef cols = dev.Allocate(g.batch * K * outHW, x->dtype, a.op());
+  Device* d = &dev;
+  Buffer *xp = x.get(), *cp = cols.get();
+  dev.Submit(cols, {x}, static_cast<double>(cols->numel), [=] {
+    // Tasks over (image, channel): each writes its own rows of the column matrix.
+    auto fill = [&](auto* X, auto* C) {
+      ParallelFor(d->pool(), g.batch * g.inC, 1, [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; t++) {
+          int64_t n = t / g.inC, c = t % g.inC;
+          Im2ColBand(g, X + n * g.inC * g.inH * g.inW, 0, g.outH, c, c + 1, C + n * K * outHW);
+        }
+      });
+    };
+    if (xp->dtype == DType::F32) fill(xp->data<float>(), cp->data<float>());
+    else fill(xp->data<int32_t>(), cp->data<int32_t>());
+  });
+  return IdOf(info.Env(), cols);
+}
+
+// col2im(cols, geom) -> x [N, inC, inH, inW], summing overlaps
+Napi::Value Col2Im(const Napi::CallbackInfo& info) {
+  Args a(info, "Col2Im");
+  Device& dev = Device::Get(info.Env());
+  const Geometry g = a.Geom(1, "geom", false);
+  BufferRef cols = dev.Input(a, 0, "cols");
+  const int64_t K = g.inC * g.kH * g.kW, outHW = g.outH * g.outW;
+  Shape cs{g.batch, K, outHW};
+  ExpectElements(a, *cols, "cols", NumElements(cs, a.op(), "cols"), cs);
+  BufferRef x = dev.Allocate(g.batch * g.inC * g.inH * g.inW, cols->dtype, a.op());
+  Device* d = &dev;
+  Buffer *xp = x.get(), *cp = cols.get();
+  dev.Submit(x, {cols}, static_cast<double>(cols->numel) + static_cast<double>(x->numel), [=] {
+    const int64_t plane = g.inH * g.inW;
+    auto fold = [&](auto* X, auto* C) {
+      ParallelFor(d->pool(), g.batch * g.inC, 1, [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; t++) {
+          int64_t n = t / g.inC, c = t % g.inC;
+          auto* xn = X + n * g.inC * plane;
+          std::memset(xn + c * plane, 0, static_cast<size_t>(plane) * 4);
+          Col2ImBand(g, C + n * K * outHW, 0, g.outH, c, c + 1, xn);
+        }
+      });
+    };
+    if (cp->dtype == DType::F32) fold(xp->data<float>(), cp->data<float>());
+    else fold(xp->data<int32_t>(), cp->data<int32_t>());
+  });
+  return IdOf(info.Env(), x);
+}
+
+}  // namespace
+
+void RegisterConv(Napi::Env env, Napi::Object exports) {
+  Export(env, exports, "conv2d", Conv2D);
+  Export(env, exports, "conv2dBackpropInput", Conv2DBackpropInput);
+  Export(env, exports, "conv2dBackpropFilter", Conv2DBackpropFilter);
+  Export(env, exports, "im2col", Im2Col);
+  Export(env, exports, "col2im", Col2Im);
+}
+
+}  // namespace tessera

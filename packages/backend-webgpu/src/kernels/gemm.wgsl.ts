@@ -1,0 +1,124 @@
+/**
+ * The tiled GEMM skeleton shared by MatMul and the three convolution kernels (implicit GEMM).
+ *
+ * C[b] (M x N) = A[b] (M x K) @ B[b] (K x N), where A, B and C are not buffers but WGSL
+ * functions: `loadA(b, row, k)`, `loadB(b, k, col)` and `storeC(b, row, col, v)`. MatMul reads
+ * plain matrices (transposed or not); a convolution computes image/filter indices on the fly,
+ * so no im2col matrix is ever written.
+ *
+ * Each workgroup of WX x WY invocations computes a TM x TN tile (TM = WY*RM, TN = WX*RN):
+ * it stages TK-deep slices of A and B in workgroup memory, then every invocation accumulates
+ * RM x RN outputs in registers (rows ty + r*WY, columns tx + c*WX). Those strided positions
+ * keep neighbouring invocations on neighbouring workgroup-memory words.
+ */
+import type { ParamLayout } from '../device/params.js';
+import { tileKey, type TileConfig } from '../device/tuning.js';
+
+export { tileKey, type TileConfig };
+
+export interface GemmSource {
+  /** Binding declarations (inputs, output, parameter block `p` with M, N, K, tilesN, tiles, batchOffset). */
+  readonly bindings: string;
+  /** Extra WGSL (helper functions) plus loadA, loadB and storeC. */
+  readonly functions: string;
+  /**
+   * Which index is contiguous in memory for each operand, so consecutive invocations load
+   * consecutive addresses: 'k' or 'row' for A, 'k' or 'col' for B.
+   */
+  readonly aContiguous: 'k' | 'row';
+  readonly bContiguous: 'k' | 'col';
+}
+
+/** Parameter fields every GEMM needs; kernels append their own. */
+export const GEMM_FIELDS = [
+  ['M', 'u32'],
+  ['N', 'u32'],
+  ['K', 'u32'],
+  ['tilesN', 'u32'],
+  ['tiles', 'u32'],
+  ['batchOffset', 'u32'],
+] as const;
+
+export function gemmSource(src: GemmSource, t: TileConfig, _params: ParamLayout): string {
+  const { WX, WY, RM, RN, TK } = t;
+  const TM = WY * RM;
+  const TN = WX * RN;
+  const T = WX * WY;
+  if ((TM * TK) % T !== 0 || (TN * TK) % T !== 0) throw new Error(`gemm: tile ${tileKey(t)} does not divide evenly`);
+
+  const loadTile = (
+    which: 'A' | 'B',
+    rows: number,
+    contiguous: 'k' | 'other',
+  ): string => {
+    // rows = TM for A (other index = row) or TN for B (other index = col).
+    const per = (rows * TK) / T;
+    const lines: string[] = [];
+    for (let q = 0; q < per; q++) {
+      const e = `(li + ${q * T}u)`;
+      const [kk, o] =
+        contiguous === 'k' ? [`${e} % ${TK}u`, `${e} / ${TK}u`] : [`${e} / ${rows}u`, `${e} % ${rows}u`];
+      lines.push(`{ let kk = ${kk}; let o = ${o};`);
+      if (which === 'A') {
+        lines.push(`  let row = row0 + o; let k = k0 + kk; var v = 0.0;`);
+        lines.push(`  if (row < p.M && k < p.K) { v = loadA(batch, row, k); }`);
+        lines.push(`  As[kk * ${TM}u + o] = v; }`);
+      } else {
+        lines.push(`  let col = col0 + o; let k = k0 + kk; var v = 0.0;`);
+        lines.push(`  if (col < p.N && k < p.K) { v = loadB(batch, k, col); }`);
+        lines.push(`  Bs[kk * ${TN}u + o] = v; }`);
+      }
+    }
+    return lines.join('\n      ');
+  };
+
+  const decl: string[] = [];
+  const fma: string[] = [];
+  const store: string[] = [];
+  for (let r = 0; r < RM; r++) {
+    fma.push(`let a${r} = As[kk * ${TM}u + ty + ${r * WY}u];`);
+  }
+  for (let c = 0; c < RN; c++) fma.push(`let b${c} = Bs[kk * ${TN}u + tx + ${c * WX}u];`);
+  for (let r = 0; r < RM; r++) {
+    for (let c = 0; c < RN; c++) {
+      decl.push(`var c${r}_${c} = 0.0;`);
+      fma.push(`c${r}_${c} = fma(a${r}, b${c}, c${r}_${c});`);
+      store.push(
+        `{ let row = row0 + ty + ${r * WY}u; let col = col0 + tx + ${c * WX}u;` +
+          ` if (row < p.M && col < p.N) { storeC(batch, row, col, c${r}_${c}); } }`,
+      );
+    }
+  }
+
+  return `${src.bindings}
+${src.functions}
+var<workgroup> As: array<f32, ${TK * TM}>;
+var<workgroup> Bs: array<f32, ${TK * TN}>;
+
+@compute @workgroup_size(${WX}, ${WY})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
+  let tile = wid.x + wid.y * nwg.x;
+  if (tile >= p.tiles) { return; }
+  let batch = p.batchOffset + wid.z;
+  let row0 = (tile / p.tilesN) * ${TM}u;
+  let col0 = (tile % p.tilesN) * ${TN}u;
+  let tx = lid.x;
+  let ty = lid.y;
+  ${decl.join('\n  ')}
+  for (var k0 = 0u; k0 < p.K; k0 += ${TK}u) {
+    {
+      ${loadTile('A', TM, src.aContiguous === 'k' ? 'k' : 'other')}
+    }
+    {
+      ${loadTile('B', TN, src.bContiguous === 'k' ? 'k' : 'other')}
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${TK}u; kk++) {
+      ${fma.join('\n      ')}
+    }
+    workgroupBarrier();
+  }
+  ${store.join('\n  ')}
+}`;
+}

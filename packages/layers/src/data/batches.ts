@@ -1,0 +1,62 @@
+/** Mini-batches of a dataset as tensors, optionally shuffled with a seed. */
+import { ArgumentError, tensor, type Tensor } from '@tessera/core';
+import { permutation, type Dataset } from './dataset.js';
+
+export interface BatchOptions {
+  batchSize: number;
+  /** Shuffle the order (default false). */
+  shuffle?: boolean;
+  /** Seed of the shuffle (default 0); use a different one per epoch. */
+  seed?: number;
+  /** Skip a last, smaller batch (default false). */
+  dropLast?: boolean;
+}
+
+export interface Batch {
+  /** Images [B, C, H, W]; the caller disposes it. */
+  readonly x: Tensor;
+  /** int32 labels [B]; the caller disposes it. */
+  readonly y: Tensor;
+  /** The labels on the host. */
+  readonly labels: Int32Array;
+  readonly size: number;
+  readonly index: number;
+}
+
+function checkOptions(options: BatchOptions): void {
+  if (!Number.isInteger(options?.batchSize) || options.batchSize <= 0) {
+    throw new ArgumentError(
+      `batches: 'batchSize' must be a positive integer, got ${options?.batchSize}`,
+    );
+  }
+}
+
+export function numBatches(data: Dataset, options: BatchOptions): number {
+  checkOptions(options);
+  return options.dropLast
+    ? Math.floor(data.size / options.batchSize)
+    : Math.ceil(data.size / options.batchSize);
+}
+
+/** Yields batches lazily: only one batch's tensors exist at a time if the caller disposes them. */
+export function* batches(data: Dataset, options: BatchOptions): Generator<Batch> {
+  checkOptions(options);
+  const order = options.shuffle ? permutation(data.size, options.seed ?? 0) : undefined;
+  const [c, h, w] = data.imageShape;
+  const per = c * h * w;
+  const count = numBatches(data, options);
+  for (let b = 0; b < count; b++) {
+    const start = b * options.batchSize;
+    const size = Math.min(options.batchSize, data.size - start);
+    const images = new Float32Array(size * per);
+    const labels = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      const j = order ? order[start + i] : start + i;
+      images.set(data.images.subarray(j * per, (j + 1) * per), i * per);
+      labels[i] = data.labels[j];
+    }
+    const x = tensor(images, [size, c, h, w]);
+    const y = tensor(labels, [size], 'int32');
+    yield { x, y, labels, size, index: b };
+  }
+}
