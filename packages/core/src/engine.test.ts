@@ -28,11 +28,18 @@ describe('memory()', () => {
     // the reference stores float32 tensors as float64: the backend reports its own bytes
     expect(m1.backends.reference.backendBytes).toBeGreaterThanOrEqual(48);
     x.dispose();
-    expect(v.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]]); // the view keeps the buffer alive
+    expect(v.arraySync()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]); // the view keeps the buffer alive
     expect(memory().numDataBuffers - m0.numDataBuffers).toBe(1);
     v.dispose();
     const m2 = memory();
-    expect([m2.numTensors, m2.numDataBuffers, m2.numBytes]).toEqual([m0.numTensors, m0.numDataBuffers, m0.numBytes]);
+    expect([m2.numTensors, m2.numDataBuffers, m2.numBytes]).toEqual([
+      m0.numTensors,
+      m0.numDataBuffers,
+      m0.numBytes,
+    ]);
   });
 });
 
@@ -83,7 +90,9 @@ describe('tidy, keep, dispose', () => {
     dispose([x, x]);
     x.dispose();
     expect(() => relu(x)).toThrow(DisposedTensorError);
-    expect(() => relu(x)).toThrow(/relu \(argument 'x'\): tensor #\d+ \(shape \[1, 2\], float32\) was disposed.*keep\(\)/);
+    expect(() => relu(x)).toThrow(
+      /relu \(argument 'x'\): tensor #\d+ \(shape \[1, 2\], float32\) was disposed.*keep\(\)/,
+    );
     await expect(x.data()).rejects.toThrow(DisposedTensorError);
     expect(() => x.arraySync()).toThrow(/dataSync: tensor/);
     expect(String(x)).toMatch(/disposed/);
@@ -103,9 +112,19 @@ describe('tidy, keep, dispose', () => {
 
 describe('Tensor reading', () => {
   it('data, dataSync, array, arraySync agree', async () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]], undefined, 'int32');
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      undefined,
+      'int32',
+    );
     expect(await x.data()).toEqual(new Int32Array([1, 2, 3, 4, 5, 6]));
-    expect(await x.array()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(await x.array()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(tidy(() => tensor(2.5)).arraySync()).toBe(2.5);
     expect(x.rank).toBe(2);
     expect(x.size).toBe(6);

@@ -35,11 +35,31 @@ describe('shape helpers', () => {
       [[], [], []],
       [[], [3, 4], [3, 4]],
       [[4], [3, 4], [3, 4]],
-      [[3, 1], [1, 4], [3, 4]],
-      [[2, 1, 4], [3, 1], [2, 3, 4]],
-      [[2, 3, 1, 5], [3, 4, 1], [2, 3, 4, 5]],
-      [[0, 3], [1, 3], [0, 3]],
-      [[2, 0], [2, 1], [2, 0]],
+      [
+        [3, 1],
+        [1, 4],
+        [3, 4],
+      ],
+      [
+        [2, 1, 4],
+        [3, 1],
+        [2, 3, 4],
+      ],
+      [
+        [2, 3, 1, 5],
+        [3, 4, 1],
+        [2, 3, 4, 5],
+      ],
+      [
+        [0, 3],
+        [1, 3],
+        [0, 3],
+      ],
+      [
+        [2, 0],
+        [2, 1],
+        [2, 0],
+      ],
       [[1], [0], [0]],
     ];
     for (const [a, b, out] of cases) {
@@ -67,7 +87,9 @@ describe('shape helpers', () => {
   it('normalizeAxis / normalizeAxes', () => {
     expect(normalizeAxis('op', -1, 3)).toBe(2);
     expect(normalizeAxis('op', 0, 0)).toBe(0); // a scalar's axis 0 (used by expandDims)
-    expect(() => normalizeAxis('sum', 3, 3)).toThrow(new ArgumentError("sum: 'axis' 3 is out of range for a rank-3 tensor"));
+    expect(() => normalizeAxis('sum', 3, 3)).toThrow(
+      new ArgumentError("sum: 'axis' 3 is out of range for a rank-3 tensor"),
+    );
     expect(() => normalizeAxis('sum', 1.5, 3)).toThrow(ArgumentError);
     expect(normalizeAxes('op', undefined, 3)).toEqual([0, 1, 2]);
     expect(normalizeAxes('op', [2, -3], 3)).toEqual([0, 2]);
@@ -78,9 +100,13 @@ describe('shape helpers', () => {
   it('checkShape rejects non-arrays, negatives, fractions and huge shapes', () => {
     expect(checkShape('zeros', 'shape', [2, 0])).toEqual([2, 0]);
     expect(() => checkShape('zeros', 'shape', 3)).toThrow(ArgumentError);
-    expect(() => checkShape('zeros', 'shape', [2, -1])).toThrow(/zeros: 'shape' must hold non-negative integers, got \[2,-1\]/);
+    expect(() => checkShape('zeros', 'shape', [2, -1])).toThrow(
+      /zeros: 'shape' must hold non-negative integers, got \[2,-1\]/,
+    );
     expect(() => checkShape('zeros', 'shape', [1.5])).toThrow(ShapeError);
-    expect(() => checkShape('zeros', 'shape', [65536, 65536])).toThrow(/more than 2\^31-1 elements/);
+    expect(() => checkShape('zeros', 'shape', [65536, 65536])).toThrow(
+      /more than 2\^31-1 elements/,
+    );
   });
 });
 

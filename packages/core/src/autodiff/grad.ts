@@ -15,7 +15,7 @@ import { reshape } from '../ops/reshape.js';
 import { checkTensor } from '../ops/dispatch.js';
 import { fillOn } from '../ops/helpers.js';
 import { shareData } from '../engine.js';
-import { noGrad, popTape, pushTape, Tape } from './tape.js';
+import { activeTape, noGrad, popTape, pushTape, Tape } from './tape.js';
 
 export { noGrad } from './tape.js';
 
@@ -27,6 +27,13 @@ function traced(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], op: strin
       throw new DTypeError(`${op}: argument ${i} is ${x.dtype}; only float32 tensors have gradients`);
     }
   });
+  if (activeTape()) {
+    // The inner backward pass is not recorded on the outer tape, so an outer gradient through
+    // it would be silently incomplete. Higher-order gradients are not supported: say so.
+    throw new ArgumentError(
+      `${op}: called while another gradient is being traced; higher-order gradients (grad of grad) are not supported`,
+    );
+  }
   const tape = new Tape();
   for (const x of xs) tape.watched.add(x.id);
   pushTape(tape);

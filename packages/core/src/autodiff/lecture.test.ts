@@ -44,7 +44,8 @@ describe('Jacobians and vector-Jacobian products', () => {
     const g = grads[0].dataSync();
     const dyv = dy.dataSync();
     const xv = x.dataSync();
-    for (let i = 0; i < 4; i++) for (let k = 0; k < 3; k++) expect(g[i * 3 + k]).toBeCloseTo(dyv[i] * xv[k], 6);
+    for (let i = 0; i < 4; i++)
+      for (let k = 0; k < 3; k++) expect(g[i * 3 + k]).toBeCloseTo(dyv[i] * xv[k], 6);
     // and dL/dx = W^T dL/dy
     const wv = W.dataSync();
     const gx = grads[1].dataSync();
@@ -80,12 +81,16 @@ describe('Jacobians and vector-Jacobian products', () => {
     const before = memory().numTensors;
     const err = await jacobian(relu, x).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShapeError);
-    expect((err as Error).message).toMatch(/jacobian: .*\[4096\].*16,777,216 entries, over the limit of 1,000,000/);
+    expect((err as Error).message).toMatch(
+      /jacobian: .*\[4096\].*16,777,216 entries, over the limit of 1,000,000/,
+    );
     expect((err as Error).message).toMatch(/maxElements.*use grad or vjp/);
     expect(memory().numTensors).toBe(before);
     // The limit can be raised (a small one here, to keep the test fast).
     const small = tensor([1, -1, 2]);
-    await expect(jacobian(relu, small, { maxElements: 8 })).rejects.toThrow(/9 entries, over the limit of 8/);
+    await expect(jacobian(relu, small, { maxElements: 8 })).rejects.toThrow(
+      /9 entries, over the limit of 8/,
+    );
     const J = await jacobian(relu, small, { maxElements: 9 });
     expect(J.shape).toEqual([3, 3]);
     [x, small, J].forEach((t) => t.dispose());
@@ -137,10 +142,16 @@ describe('tape memory', () => {
   });
 
   it('non-differentiable paths (argmax, int32) give zero gradient, never garbage', () => {
-    const x = tensor([[1, 5, 2], [7, 0, 3]]);
+    const x = tensor([
+      [1, 5, 2],
+      [7, 0, 3],
+    ]);
     const [g] = grad((v) => sum(mul(v, cast(argmax(v, 1, true), 'float32'))))(x);
     // d/dv sum(v * const) broadcast: row r gets argmax index of row r.
-    expect(g.arraySync()).toEqual([[1, 1, 1], [0, 0, 0]]);
+    expect(g.arraySync()).toEqual([
+      [1, 1, 1],
+      [0, 0, 0],
+    ]);
     [g, x].forEach((t) => t.dispose());
   });
 });
@@ -150,7 +161,10 @@ describe('a 2-layer net f = W2 relu(W1 x) learns by plain gradient descent', () 
     // Targets from a fixed random "teacher" net of the same form; 32 examples of 4 features.
     const X = randomNormal([4, 32], 0, 1, { seed: 11 });
     const Y = tidy(() =>
-      matmul(randomNormal([1, 6], 0, 1, { seed: 12 }), relu(matmul(randomNormal([6, 4], 0, 1, { seed: 13 }), X))),
+      matmul(
+        randomNormal([1, 6], 0, 1, { seed: 12 }),
+        relu(matmul(randomNormal([6, 4], 0, 1, { seed: 13 }), X)),
+      ),
     );
     let W1 = randomNormal([16, 4], 0, 0.5, { seed: 14 });
     let W2 = randomNormal([1, 16], 0, 0.25, { seed: 15 });
@@ -164,7 +178,9 @@ describe('a 2-layer net f = W2 relu(W1 x) learns by plain gradient descent', () 
     for (let i = 0; i < 200; i++) {
       const { value, grads } = step(W1, W2);
       losses.push(value.dataSync()[0]);
-      const next = tidy(() => noGrad(() => [sub(W1, mul(grads[0], lr)), sub(W2, mul(grads[1], lr))]));
+      const next = tidy(() =>
+        noGrad(() => [sub(W1, mul(grads[0], lr)), sub(W2, mul(grads[1], lr))]),
+      );
       [value, ...grads, W1, W2].forEach((t) => t.dispose());
       [W1, W2] = next;
     }

@@ -26,12 +26,18 @@ describe('registry', () => {
     setNoticeHandler((m) => notices.push(m));
     registerBackend('low', () => createReferenceBackend({ name: 'low' }), { priority: 1 });
     registerBackend('mid', () => createReferenceBackend({ name: 'mid' }), { priority: 2 });
-    registerBackend('broken', () => {
-      throw new Error('no GPU adapter found');
-    }, { priority: 5 });
+    registerBackend(
+      'broken',
+      () => {
+        throw new Error('no GPU adapter found');
+      },
+      { priority: 5 },
+    );
     const b = await ready();
     expect(b.name).toBe('mid');
-    expect(notices).toEqual([`tessera: using backend 'mid'; skipped 'broken' (no GPU adapter found)`]);
+    expect(notices).toEqual([
+      `tessera: using backend 'mid'; skipped 'broken' (no GPU adapter found)`,
+    ]);
     const list = await listBackends();
     expect(list.map((s) => [s.name, s.priority, s.available, s.active])).toEqual([
       ['broken', 5, false, false],
@@ -46,17 +52,25 @@ describe('registry', () => {
     expect((await setBackend('low')).name).toBe('low');
     expect(getBackend().name).toBe('low');
     await expect(setBackend('nope')).rejects.toThrow(BackendError);
-    await expect(setBackend('nope')).rejects.toThrow(/no backend named 'nope' is registered \(registered: low, mid, broken\)/);
-    await expect(setBackend('broken')).rejects.toThrow(/backend 'broken' is unavailable: no GPU adapter found/);
+    await expect(setBackend('nope')).rejects.toThrow(
+      /no backend named 'nope' is registered \(registered: low, mid, broken\)/,
+    );
+    await expect(setBackend('broken')).rejects.toThrow(
+      /backend 'broken' is unavailable: no GPU adapter found/,
+    );
     expect(getBackend().name).toBe('low'); // a failed switch leaves the active backend alone
   });
 
   it('an async factory must be awaited before sync use; listBackends({probe: false}) initialises nothing', async () => {
     let calls = 0;
-    registerBackend('async', async () => {
-      calls++;
-      return createReferenceBackend({ name: 'async' });
-    }, { priority: 10 });
+    registerBackend(
+      'async',
+      async () => {
+        calls++;
+        return createReferenceBackend({ name: 'async' });
+      },
+      { priority: 10 },
+    );
     const listed = await listBackends({ probe: false });
     expect(listed.find((s) => s.name === 'async')?.available).toBeUndefined();
     expect(calls).toBe(0);
@@ -69,7 +83,9 @@ describe('registry', () => {
 
   it('re-registering a name destroys the old instance', async () => {
     let destroyed = 0;
-    registerBackend('temp', () => Object.assign(createReferenceBackend({ name: 'temp' }), { destroy: () => void destroyed++ }));
+    registerBackend('temp', () =>
+      Object.assign(createReferenceBackend({ name: 'temp' }), { destroy: () => void destroyed++ }),
+    );
     await findBackend('temp');
     registerBackend('temp', () => createReferenceBackend({ name: 'temp' }));
     expect(destroyed).toBe(1);

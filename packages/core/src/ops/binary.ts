@@ -7,7 +7,7 @@ import type { BinaryOp } from '../backend/kernels.js';
 import { record } from '../autodiff/tape.js';
 import { DTypeError, ArgumentError } from '../errors.js';
 import { broadcastShapes, broadcastedAxes, shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { backendOf, checkTensor, runKernel } from './dispatch.js';
 import { hostTensor, scalarLike } from './helpers.js';
 import { reshape } from './reshape.js';
@@ -20,6 +20,12 @@ export type TensorOrNumber = Tensor | number;
 function operands(op: string, a: TensorOrNumber, b: TensorOrNumber): [Tensor, Tensor] {
   if (typeof a === 'number' && typeof b === 'number') {
     throw new ArgumentError(`${op}: at least one operand must be a Tensor`);
+  }
+  const other = typeof a === 'number' ? b : a;
+  for (const v of [a, b]) {
+    if (typeof v === 'number' && other instanceof Tensor && other.dtype === 'int32' && !Number.isInteger(v)) {
+      throw new DTypeError(`${op}: cannot combine an int32 tensor with the fractional number ${v}; cast the tensor to float32`);
+    }
   }
   const ta = typeof a === 'number' ? scalarLike(checkTensor(op, 'b', b), a) : checkTensor(op, 'a', a);
   const tb = typeof b === 'number' ? scalarLike(ta, b) : checkTensor(op, 'b', b);

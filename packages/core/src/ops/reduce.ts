@@ -79,7 +79,7 @@ export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   const axes = normalizeAxes('mean', axis, x.rank);
   const count = sizeOf(axes.map((a) => x.shape[a]));
   const total = finish(reduceAxes('sum', 'mean', x, axes), x, axes, keepDims);
-  const y = mul(total, count === 0 ? NaN : 1 / count);
+  const y = count === 0 ? mul(total, NaN) : div(total, count);
   total.dispose();
   record('mean', [x], y, [], (dy) => [div(spread(dy, x, axes), count)]);
   return y;

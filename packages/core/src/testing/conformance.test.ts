@@ -13,7 +13,11 @@ describeBackendConformance('reference-fused', () => createReferenceBackend({ fus
 describe('describeBackendConformance options', () => {
   it('refuses a skip without a reason, or naming an unknown case', () => {
     const setup = () => createReferenceBackend();
-    expect(() => describeBackendConformance('x', setup, { skip: { 'matmul [1,1] @ [1,1]': ' ' } })).toThrow(/needs a reason/);
-    expect(() => describeBackendConformance('x', setup, { skip: { 'no such case': 'because' } })).toThrow(/unknown case 'no such case'/);
+    expect(() =>
+      describeBackendConformance('x', setup, { skip: { 'matmul [1,1] @ [1,1]': ' ' } }),
+    ).toThrow(/needs a reason/);
+    expect(() =>
+      describeBackendConformance('x', setup, { skip: { 'no such case': 'because' } }),
+    ).toThrow(/unknown case 'no such case'/);
   });
 });

@@ -79,7 +79,8 @@ export function describeBackendConformance(
   const skip = options.skip ?? {};
   const known = new Set(cases.map((c) => c.name));
   for (const [caseName, reason] of Object.entries(skip)) {
-    if (!known.has(caseName)) throw new Error(`describeBackendConformance(${name}): skip names unknown case '${caseName}'`);
+    if (!known.has(caseName))
+      throw new Error(`describeBackendConformance(${name}): skip names unknown case '${caseName}'`);
     if (typeof reason !== 'string' || reason.trim() === '') {
       throw new Error(`describeBackendConformance(${name}): skipping '${caseName}' needs a reason`);
     }
@@ -107,7 +108,8 @@ export function describeBackendConformance(
       await use(testKey);
       problem = await runError(c, b, oracle);
     } else {
-      const run = (on: Backend): Promise<HostResult[]> => (c.kind === 'forward' ? runForward(c, on) : runGrad(c, on));
+      const run = (on: Backend): Promise<HostResult[]> =>
+        c.kind === 'forward' ? runForward(c, on) : runGrad(c, on);
       await use(testKey);
       const actual = await run(b);
       await use(oracleKey);
@@ -115,7 +117,8 @@ export function describeBackendConformance(
       problem = compareResults(actual, expected, tolerance * (c.tolerance ?? 1));
     }
     const leak = leakBetween(before, snapshot(b), b.name);
-    if (problem || leak) throw new Error(`${c.name}: ${[problem, leak].filter(Boolean).join('; ')}`);
+    if (problem || leak)
+      throw new Error(`${c.name}: ${[problem, leak].filter(Boolean).join('; ')}`);
   };
 
   describe(`backend conformance: ${name}`, () => {

@@ -15,7 +15,12 @@ import { hostTensor } from '../ops/helpers.js';
 import { avgPool2d, maxPool2d, type PoolOptions } from '../ops/pool.js';
 import { logSoftmax, softmax, softmaxCrossEntropy } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
-import { createReferenceBackend, readFloat64, tensorFloat64, type ReferenceBackend } from './reference-backend.js';
+import {
+  createReferenceBackend,
+  readFloat64,
+  tensorFloat64,
+  type ReferenceBackend,
+} from './reference-backend.js';
 
 interface Encoded {
   shape: number[];
@@ -31,25 +36,35 @@ interface GoldenCase {
   grads: Record<string, Encoded>;
   labels?: Encoded;
 }
-const golden = JSON.parse(readFileSync(new URL('./golden/torch-golden.json', import.meta.url), 'utf8')) as {
+const golden = JSON.parse(
+  readFileSync(new URL('./golden/torch-golden.json', import.meta.url), 'utf8'),
+) as {
   generator: string;
   cases: GoldenCase[];
 };
 
 /** The Tessera call for a golden case (options are passed the way each op takes them). */
 function opFor(c: GoldenCase, labels: Tensor | undefined): (...xs: Tensor[]) => Tensor {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- options come from JSON
   const o = c.options as Record<string, any>;
   switch (c.op) {
-    case 'conv2d': return (x, w) => conv2d(x, w, o);
-    case 'maxPool2d': return (x) => maxPool2d(x, o as PoolOptions);
-    case 'avgPool2d': return (x) => avgPool2d(x, o as PoolOptions);
-    case 'im2col': return (x) => im2col(x, o['kernelSize'], o);
-    case 'col2im': return (cols) => col2im(cols, o['imageShape'], o['kernelSize'], o);
-    case 'softmax': return (x) => softmax(x, o['axis']);
-    case 'logSoftmax': return (x) => logSoftmax(x, o['axis']);
-    case 'softmaxCrossEntropy': return (logits) => softmaxCrossEntropy(logits, labels as Tensor, o);
-    default: throw new Error(`golden: unknown op ${c.op}`);
+    case 'conv2d':
+      return (x, w) => conv2d(x, w, o);
+    case 'maxPool2d':
+      return (x) => maxPool2d(x, o as PoolOptions);
+    case 'avgPool2d':
+      return (x) => avgPool2d(x, o as PoolOptions);
+    case 'im2col':
+      return (x) => im2col(x, o['kernelSize'], o);
+    case 'col2im':
+      return (cols) => col2im(cols, o['imageShape'], o['kernelSize'], o);
+    case 'softmax':
+      return (x) => softmax(x, o['axis']);
+    case 'logSoftmax':
+      return (x) => logSoftmax(x, o['axis']);
+    case 'softmaxCrossEntropy':
+      return (logits) => softmaxCrossEntropy(logits, labels as Tensor, o);
+    default:
+      throw new Error(`golden: unknown op ${c.op}`);
   }
 }
 
@@ -66,7 +81,8 @@ function expectClose(got: Tensor, want: Encoded, what: string): void {
 function run(backend: ReferenceBackend, c: GoldenCase): void {
   const before = memory().numTensors;
   const xs = Object.values(c.inputs).map((e) => tensorFloat64(backend, e.values, e.shape));
-  const labels = c.labels && hostTensor(backend, Int32Array.from(c.labels.values), c.labels.shape, 'int32');
+  const labels =
+    c.labels && hostTensor(backend, Int32Array.from(c.labels.values), c.labels.shape, 'int32');
   const cot = tensorFloat64(backend, c.cotangent.values, c.cotangent.shape);
   const { value, grads } = vjp(opFor(c, labels), xs, cot);
   expectClose(value, c.output, 'output');

@@ -50,7 +50,9 @@ describe('gradcheck itself', () => {
     const x = tensorFloat64(backend, [0.5, -1.5, 2], [3]);
     const report = gradcheck(badSquare, [x]);
     expect(report.ok).toBe(false);
-    expect(report.message).toMatch(/gradcheck failed at input 0 element \[\d\]: analytic .* vs numeric /);
+    expect(report.message).toMatch(
+      /gradcheck failed at input 0 element \[\d\]: analytic .* vs numeric /,
+    );
     const { analytic, numeric } = report.inputs[0];
     analytic.forEach((a, i) => expect(numeric[i]).toBeCloseTo(2 * a, 6));
     expect(() => assertGradClose(badSquare, [x])).toThrow(/gradcheck failed/);
@@ -58,15 +60,22 @@ describe('gradcheck itself', () => {
   });
 
   it('accepts host values and reports both sides', () => {
-    const report = gradcheck((a, b) => sum(mul(a, b)), [
-      { values: [1, 2, 3], shape: [3] },
-      { values: [4, 5, 6], shape: [3] },
-    ]);
+    const report = gradcheck(
+      (a, b) => sum(mul(a, b)),
+      [
+        { values: [1, 2, 3], shape: [3] },
+        { values: [4, 5, 6], shape: [3] },
+      ],
+    );
     expect(report.ok).toBe(true);
     // d/da sum(a*b) * r = b * r for the scalar output (r is the fixed random cotangent).
     const r = report.inputs[0].analytic[0] / 4;
-    expect([...report.inputs[0].analytic].map((v) => v / r)).toEqual([4, 5, 6].map((v) => expect.closeTo(v, 9)));
-    expect([...report.inputs[1].numeric].map((v) => v / r)).toEqual([1, 2, 3].map((v) => expect.closeTo(v, 6)));
+    expect([...report.inputs[0].analytic].map((v) => v / r)).toEqual(
+      [4, 5, 6].map((v) => expect.closeTo(v, 9)),
+    );
+    expect([...report.inputs[1].numeric].map((v) => v / r)).toEqual(
+      [1, 2, 3].map((v) => expect.closeTo(v, 6)),
+    );
   });
 
   it('runs in float64: a 1e-6 step resolves a curvature float32 could not', () => {

@@ -23,7 +23,8 @@ import {
 import { unravel } from './reference-store.js';
 
 /** A float32 tensor, or host values and a shape (placed on the reference backend). */
-export type GradcheckInput = Tensor | { readonly values: ArrayLike<number>; readonly shape: readonly number[] };
+export type GradcheckInput =
+  Tensor | { readonly values: ArrayLike<number>; readonly shape: readonly number[] };
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
@@ -126,14 +127,25 @@ export function gradcheck(
       const err = Math.abs(a - numeric[j]);
       const excess = err - (atol + rtol * Math.abs(numeric[j]));
       maxAbs = Math.max(maxAbs, Number.isNaN(err) ? Infinity : err);
-      if (excess > worst.excess || Number.isNaN(err)) worst = { err, excess: Number.isNaN(err) ? Infinity : excess, input: i, index: j, a, n: numeric[j] };
+      if (excess > worst.excess || Number.isNaN(err))
+        worst = {
+          err,
+          excess: Number.isNaN(err) ? Infinity : excess,
+          input: i,
+          index: j,
+          a,
+          n: numeric[j],
+        };
     }
     inputs.push({ shape: shapes[i], analytic: analytic[i], numeric, maxAbsError: maxAbs });
   });
 
   const ok = worst.excess <= 0;
   const maxAbsError = Math.max(0, ...inputs.map((x) => x.maxAbsError));
-  const where = worst.input >= 0 ? `input ${worst.input} element [${unravel(worst.index, shapes[worst.input]).join(', ')}]` : 'no elements';
+  const where =
+    worst.input >= 0
+      ? `input ${worst.input} element [${unravel(worst.index, shapes[worst.input]).join(', ')}]`
+      : 'no elements';
   const message = ok
     ? `gradcheck passed: max |analytic - numeric| = ${maxAbsError.toExponential(2)} over ${base.reduce((s, b) => s + b.length, 0)} elements`
     : `gradcheck failed at ${where}: analytic ${worst.a} vs numeric ${worst.n} ` +

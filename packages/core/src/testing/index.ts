@@ -28,7 +28,13 @@ export {
   type KernelReport,
 } from './conformance.js';
 export { allCases, forwardCases, gradCases } from './cases/index.js';
-export type { CaseContext, ConformanceCase, ErrorCase, ForwardCase, GradCase } from './cases/types.js';
+export type {
+  CaseContext,
+  ConformanceCase,
+  ErrorCase,
+  ForwardCase,
+  GradCase,
+} from './cases/types.js';
 export { BoundContext, seedOf } from './cases/context.js';
 export {
   compareResults,

@@ -86,9 +86,13 @@ export function isReferenceBackend(backend: Backend): backend is ReferenceBacken
  * Register the reference backend with the registry (priority 0, below every real backend),
  * so `await setBackend('reference')` works.
  */
-export function registerReferenceBackend(options: ReferenceOptions & { priority?: number } = {}): void {
+export function registerReferenceBackend(
+  options: ReferenceOptions & { priority?: number } = {},
+): void {
   const name = options.name ?? (options.fused ? 'reference-fused' : 'reference');
-  registerBackend(name, () => createReferenceBackend({ ...options, name }), { priority: options.priority ?? 0 });
+  registerBackend(name, () => createReferenceBackend({ ...options, name }), {
+    priority: options.priority ?? 0,
+  });
 }
 
 /** A tensor's values at full precision: float64 on the reference backend, else a float copy. */
@@ -110,7 +114,9 @@ export function tensorFloat64(
   shape: readonly number[],
 ): Tensor {
   if (values.length !== sizeOfShape(shape)) {
-    throw new ShapeError(`tensorFloat64: ${values.length} values do not fill shape ${formatShape(shape)}`);
+    throw new ShapeError(
+      `tensorFloat64: ${values.length} values do not fill shape ${formatShape(shape)}`,
+    );
   }
   return makeTensor(backend.writeFloat64(values, shape), shape, 'float32', backend);
 }

@@ -4,7 +4,12 @@
  * fallbacks (im2col + GEMM, im2col + reduce, ...), so running the conformance suite with and
  * without them makes each check the other.
  */
-import type { ConvGeometry, DataId, KernelSignatures, OptionalKernelName } from '../backend/kernels.js';
+import type {
+  ConvGeometry,
+  DataId,
+  KernelSignatures,
+  OptionalKernelName,
+} from '../backend/kernels.js';
 import type { RefStore, RefValues } from './reference-store.js';
 import { sizeOfShape, unravel } from './reference-store.js';
 
@@ -54,7 +59,8 @@ export function fusedKernels(store: RefStore): Optional {
         for (let o = 0; o < g.outChannels; o++)
           for (let c = 0; c < g.inChannels; c++)
             forEachTap(g, (oh, ow, i, j, h, ww) => {
-              y.values[outAt(g, n, o, oh, ow, g.outChannels)] += xv[img(g, n, c, h, ww)] * wv[filt(g, o, c, i, j)];
+              y.values[outAt(g, n, o, oh, ow, g.outChannels)] +=
+                xv[img(g, n, c, h, ww)] * wv[filt(g, o, c, i, j)];
             });
       return y;
     },
@@ -67,7 +73,8 @@ export function fusedKernels(store: RefStore): Optional {
         for (let o = 0; o < g.outChannels; o++)
           for (let c = 0; c < g.inChannels; c++)
             forEachTap(g, (oh, ow, i, j, h, ww) => {
-              dx.values[img(g, n, c, h, ww)] += dyv[outAt(g, n, o, oh, ow, g.outChannels)] * wv[filt(g, o, c, i, j)];
+              dx.values[img(g, n, c, h, ww)] +=
+                dyv[outAt(g, n, o, oh, ow, g.outChannels)] * wv[filt(g, o, c, i, j)];
             });
       return dx;
     },
@@ -80,7 +87,8 @@ export function fusedKernels(store: RefStore): Optional {
         for (let o = 0; o < g.outChannels; o++)
           for (let c = 0; c < g.inChannels; c++)
             forEachTap(g, (oh, ow, i, j, h, ww) => {
-              dw.values[filt(g, o, c, i, j)] += xv[img(g, n, c, h, ww)] * dyv[outAt(g, n, o, oh, ow, g.outChannels)];
+              dw.values[filt(g, o, c, i, j)] +=
+                xv[img(g, n, c, h, ww)] * dyv[outAt(g, n, o, oh, ow, g.outChannels)];
             });
       return dw;
     },
@@ -126,7 +134,8 @@ export function fusedKernels(store: RefStore): Optional {
       const loss = f64(n);
       for (let r = 0; r < n; r++) {
         const label = yv[r];
-        loss.values[r] = label >= 0 && label < k ? logSumExp(lv, r * k, k) - lv[r * k + label] : NaN;
+        loss.values[r] =
+          label >= 0 && label < k ? logSumExp(lv, r * k, k) - lv[r * k + label] : NaN;
       }
       return loss;
     },
@@ -182,7 +191,8 @@ export function fusedKernels(store: RefStore): Optional {
             }
           });
           for (let o = 0; o < where.length; o++) {
-            if (where[o] >= 0) dx.values[where[o]] += dyv[(n * g.inChannels + c) * where.length + o];
+            if (where[o] >= 0)
+              dx.values[where[o]] += dyv[(n * g.inChannels + c) * where.length + o];
           }
         }
       return dx;
@@ -194,7 +204,8 @@ export function fusedKernels(store: RefStore): Optional {
       for (let n = 0; n < g.batch; n++)
         for (let c = 0; c < g.inChannels; c++)
           forEachTap(g, (oh, ow, _i, _j, h, w) => {
-            y.values[outAt(g, n, c, oh, ow, g.inChannels)] += xv[img(g, n, c, h, w)] / (g.kH * g.kW);
+            y.values[outAt(g, n, c, oh, ow, g.inChannels)] +=
+              xv[img(g, n, c, h, w)] / (g.kH * g.kW);
           });
       return y;
     },
@@ -205,7 +216,8 @@ export function fusedKernels(store: RefStore): Optional {
       for (let n = 0; n < g.batch; n++)
         for (let c = 0; c < g.inChannels; c++)
           forEachTap(g, (oh, ow, _i, _j, h, w) => {
-            dx.values[img(g, n, c, h, w)] += dyv[outAt(g, n, c, oh, ow, g.inChannels)] / (g.kH * g.kW);
+            dx.values[img(g, n, c, h, w)] +=
+              dyv[outAt(g, n, c, oh, ow, g.inChannels)] / (g.kH * g.kW);
           });
       return dx;
     },
@@ -228,4 +240,3 @@ export function fusedKernels(store: RefStore): Optional {
     },
   };
 }
-

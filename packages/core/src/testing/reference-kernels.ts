@@ -9,34 +9,63 @@ import { broadcastIndex, sizeOfShape, unravel } from './reference-store.js';
 
 type Required = Pick<
   KernelSignatures,
-  'Unary' | 'Binary' | 'Where' | 'Reduce' | 'MatMul' | 'Transpose' | 'Slice' | 'Pad' | 'Cast' | 'Fill' | 'Im2Col' | 'Col2Im'
+  | 'Unary'
+  | 'Binary'
+  | 'Where'
+  | 'Reduce'
+  | 'MatMul'
+  | 'Transpose'
+  | 'Slice'
+  | 'Pad'
+  | 'Cast'
+  | 'Fill'
+  | 'Im2Col'
+  | 'Col2Im'
 >;
 
 function unaryFn(op: UnaryOp): (x: number) => number {
   switch (op) {
-    case 'neg': return (x) => -x;
-    case 'abs': return (x) => Math.abs(x);
-    case 'exp': return (x) => Math.exp(x);
-    case 'log': return (x) => Math.log(x);
-    case 'sqrt': return (x) => Math.sqrt(x);
-    case 'square': return (x) => x * x;
-    case 'relu': return (x) => (x > 0 ? x : 0);
-    case 'sigmoid': return (x) => 1 / (1 + Math.exp(-x));
-    case 'tanh': return (x) => Math.tanh(x);
-    case 'step': return (x) => (x > 0 ? 1 : 0);
+    case 'neg':
+      return (x) => -x;
+    case 'abs':
+      return (x) => Math.abs(x);
+    case 'exp':
+      return (x) => Math.exp(x);
+    case 'log':
+      return (x) => Math.log(x);
+    case 'sqrt':
+      return (x) => Math.sqrt(x);
+    case 'square':
+      return (x) => x * x;
+    case 'relu':
+      return (x) => (x > 0 ? x : 0);
+    case 'sigmoid':
+      return (x) => 1 / (1 + Math.exp(-x));
+    case 'tanh':
+      return (x) => Math.tanh(x);
+    case 'step':
+      return (x) => (x > 0 ? 1 : 0);
   }
 }
 
 function binaryFn(op: BinaryOp): (a: number, b: number) => number {
   switch (op) {
-    case 'add': return (a, b) => a + b;
-    case 'sub': return (a, b) => a - b;
-    case 'mul': return (a, b) => a * b;
-    case 'div': return (a, b) => a / b;
-    case 'maximum': return (a, b) => Math.max(a, b);
-    case 'minimum': return (a, b) => Math.min(a, b);
-    case 'greater': return (a, b) => (a > b ? 1 : 0);
-    case 'equal': return (a, b) => (a === b ? 1 : 0);
+    case 'add':
+      return (a, b) => a + b;
+    case 'sub':
+      return (a, b) => a - b;
+    case 'mul':
+      return (a, b) => a * b;
+    case 'div':
+      return (a, b) => a / b;
+    case 'maximum':
+      return (a, b) => Math.max(a, b);
+    case 'minimum':
+      return (a, b) => Math.min(a, b);
+    case 'greater':
+      return (a, b) => (a > b ? 1 : 0);
+    case 'equal':
+      return (a, b) => (a === b ? 1 : 0);
   }
 }
 
@@ -45,7 +74,13 @@ function intMul(a: number, b: number): number {
   return Math.imul(a, b);
 }
 
-function reduceRow(op: ReduceOp, x: RefValues, start: number, size: number, stride: number): number {
+function reduceRow(
+  op: ReduceOp,
+  x: RefValues,
+  start: number,
+  size: number,
+  stride: number,
+): number {
   let acc = x[start];
   let best = 0;
   for (let i = 1; i < size; i++) {

@@ -34,8 +34,13 @@ export class RefStore {
   /** The buffer behind a DataId; throws if core passes something freed or foreign. */
   buffer(dataId: DataId): RefBuffer {
     if (!(dataId instanceof RefBuffer) || !this.live.has(dataId)) {
-      const why = dataId instanceof RefBuffer && dataId.disposed ? 'was already disposed' : 'is not one of its buffers';
-      throw new BackendError(`backend '${this.backendName}': a kernel input ${why} (a bookkeeping bug in core)`);
+      const why =
+        dataId instanceof RefBuffer && dataId.disposed
+          ? 'was already disposed'
+          : 'is not one of its buffers';
+      throw new BackendError(
+        `backend '${this.backendName}': a kernel input ${why} (a bookkeeping bug in core)`,
+      );
     }
     return dataId;
   }

@@ -20,7 +20,8 @@ export interface HostResult {
 }
 
 async function toHost(t: Tensor): Promise<HostResult> {
-  if (isReferenceBackend(t.backend)) return { shape: [...t.shape], dtype: t.dtype, values: readFloat64(t) };
+  if (isReferenceBackend(t.backend))
+    return { shape: [...t.shape], dtype: t.dtype, values: readFloat64(t) };
   const data = await t.data();
   // The storage contract: read() gives the dtype's typed array with one value per element.
   const kind = t.dtype === 'int32' ? Int32Array : Float32Array;
@@ -77,7 +78,11 @@ export async function runGrad(c: GradCase, backend: Backend): Promise<HostResult
 }
 
 /** Runs an error case; returns a description of what went wrong, or undefined when it threw as asked. */
-export async function runError(c: ErrorCase, backend: Backend, other: Backend): Promise<string | undefined> {
+export async function runError(
+  c: ErrorCase,
+  backend: Backend,
+  other: Backend,
+): Promise<string | undefined> {
   const ctx = new BoundContext(backend, seedOf(c.name));
   const otherCtx = new BoundContext(other, seedOf(c.name) ^ 1);
   try {
@@ -87,7 +92,8 @@ export async function runError(c: ErrorCase, backend: Backend, other: Backend): 
       const got = err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err);
       return `expected ${c.error.name}, got ${got}`;
     }
-    if (!c.message.test(err.message)) return `${c.error.name} message ${JSON.stringify(err.message)} does not match ${c.message}`;
+    if (!c.message.test(err.message))
+      return `${c.error.name} message ${JSON.stringify(err.message)} does not match ${c.message}`;
     return undefined;
   } finally {
     ctx.disposeAll();
@@ -101,8 +107,13 @@ export async function runError(c: ErrorCase, backend: Backend, other: Backend): 
  * rounded to the dtype (float32 outputs are compared with fround(expected)). NaN must meet NaN
  * and infinities must match exactly. Returns a description of the first mismatches, or undefined.
  */
-export function compareResults(actual: readonly HostResult[], expected: readonly HostResult[], tol: number): string | undefined {
-  if (actual.length !== expected.length) return `expected ${expected.length} outputs, got ${actual.length}`;
+export function compareResults(
+  actual: readonly HostResult[],
+  expected: readonly HostResult[],
+  tol: number,
+): string | undefined {
+  if (actual.length !== expected.length)
+    return `expected ${expected.length} outputs, got ${actual.length}`;
   for (let k = 0; k < expected.length; k++) {
     const a = actual[k];
     const e = expected[k];
@@ -143,16 +154,27 @@ export interface LeakSnapshot {
 
 export function snapshot(backend: Backend): LeakSnapshot {
   const m = memory();
-  return { numTensors: m.numTensors, numBytes: m.numBytes, backendBuffers: backend.memory().numBuffers };
+  return {
+    numTensors: m.numTensors,
+    numBytes: m.numBytes,
+    backendBuffers: backend.memory().numBuffers,
+  };
 }
 
 /** Describes a leak between two snapshots, or undefined. */
-export function leakBetween(before: LeakSnapshot, after: LeakSnapshot, backendName: string): string | undefined {
+export function leakBetween(
+  before: LeakSnapshot,
+  after: LeakSnapshot,
+  backendName: string,
+): string | undefined {
   const parts: string[] = [];
-  if (after.numTensors !== before.numTensors) parts.push(`${after.numTensors - before.numTensors} tensors`);
+  if (after.numTensors !== before.numTensors)
+    parts.push(`${after.numTensors - before.numTensors} tensors`);
   if (after.numBytes !== before.numBytes) parts.push(`${after.numBytes - before.numBytes} bytes`);
   if (after.backendBuffers !== before.backendBuffers) {
-    parts.push(`${after.backendBuffers - before.backendBuffers} buffers reported by backend '${backendName}'`);
+    parts.push(
+      `${after.backendBuffers - before.backendBuffers} buffers reported by backend '${backendName}'`,
+    );
   }
   return parts.length > 0 ? `leak: ${parts.join(', ')} still alive after the case` : undefined;
 }

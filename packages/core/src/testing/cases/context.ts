@@ -53,7 +53,11 @@ export class BoundContext implements CaseContext {
     // Always on this context's backend (never the active one), nested arrays flattened here.
     const arrayDType = dtypeOfArray(values);
     const flat: ArrayLike<number> =
-      typeof values === 'number' ? [values] : arrayDType ? (values as Float32Array) : (values as unknown[]).flat(Infinity as 1) as number[];
+      typeof values === 'number'
+        ? [values]
+        : arrayDType
+          ? (values as Float32Array)
+          : ((values as unknown[]).flat(Infinity as 1) as number[]);
     const inferred: number[] = [];
     for (let v: unknown = values; Array.isArray(v); v = v[0]) inferred.push(v.length);
     const s = shape ?? (arrayDType ? [flat.length] : inferred);

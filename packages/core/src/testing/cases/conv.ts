@@ -39,7 +39,9 @@ const convs: [number[], number[], Conv2DOptions][] = [
 const label = ([x, w, o]: (typeof convs)[number]) => `x [${x}] w [${w}] ${JSON.stringify(o)}`;
 
 export const convCases: ConformanceCase[] = [
-  ...convs.map((cv) => forward(`conv2d ${label(cv)}`, (c) => conv2d(c.rand(cv[0]), c.rand(cv[1]), cv[2]))),
+  ...convs.map((cv) =>
+    forward(`conv2d ${label(cv)}`, (c) => conv2d(c.rand(cv[0]), c.rand(cv[1]), cv[2])),
+  ),
   forward('im2col with stride, padding and dilation', (c) => {
     const x = c.rand([2, 2, 5, 5]);
     return [
@@ -76,15 +78,48 @@ export const convCases: ConformanceCase[] = [
 ];
 
 export const convGradCases: ConformanceCase[] = [
-  gradOf('grad conv2d valid', [[2, 2, 5, 5], [3, 2, 3, 3]], (x, w) => conv2d(x, w)),
-  gradOf('grad conv2d same stride 2', [[1, 2, 6, 6], [2, 2, 3, 3]], (x, w) => conv2d(x, w, { stride: 2, padding: 'same' })),
-  gradOf('grad conv2d dilation and padding pair', [[1, 2, 7, 6], [2, 2, 3, 2]], (x, w) =>
-    conv2d(x, w, { dilation: [2, 1], padding: [1, 2], stride: [1, 2] }),
+  gradOf(
+    'grad conv2d valid',
+    [
+      [2, 2, 5, 5],
+      [3, 2, 3, 3],
+    ],
+    (x, w) => conv2d(x, w),
   ),
-  gradOf('grad conv2d 1x1', [[2, 3, 3, 3], [2, 3, 1, 1]], (x, w) => conv2d(x, w)),
+  gradOf(
+    'grad conv2d same stride 2',
+    [
+      [1, 2, 6, 6],
+      [2, 2, 3, 3],
+    ],
+    (x, w) => conv2d(x, w, { stride: 2, padding: 'same' }),
+  ),
+  gradOf(
+    'grad conv2d dilation and padding pair',
+    [
+      [1, 2, 7, 6],
+      [2, 2, 3, 2],
+    ],
+    (x, w) => conv2d(x, w, { dilation: [2, 1], padding: [1, 2], stride: [1, 2] }),
+  ),
+  gradOf(
+    'grad conv2d 1x1',
+    [
+      [2, 3, 3, 3],
+      [2, 3, 1, 1],
+    ],
+    (x, w) => conv2d(x, w),
+  ),
   gradOf('grad im2col', [[1, 2, 4, 4]], (x) => im2col(x, 3, { padding: 1, stride: 2 })),
   gradOf('grad col2im', [[1, 8, 9]], (cols) => col2im(cols, [1, 2, 4, 4], 2, { stride: 1 })),
-  gradOf('grad locallyConnected2d', [[2, 2, 4, 4], [2, 2, 2, 2, 3, 3]], (x, w) => locallyConnected2d(x, w)),
+  gradOf(
+    'grad locallyConnected2d',
+    [
+      [2, 2, 4, 4],
+      [2, 2, 2, 2, 3, 3],
+    ],
+    (x, w) => locallyConnected2d(x, w),
+  ),
   gradOf('grad biasAdd with relu', [[2, 3, 2, 2], [3]], (x, b) => biasAdd(x, b, { relu: true })),
   gradCase('grad biasAdd along the last axis', (c) => ({
     xs: [c.rand([2, 3, 4]), c.rand([4])],

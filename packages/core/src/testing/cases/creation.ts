@@ -14,7 +14,10 @@ import { forward, type ConformanceCase } from './types.js';
 
 export const creationCases: ConformanceCase[] = [
   forward('tensor from nested arrays', () => [
-    tensor([[1, 2, 3], [4, 5, 6]]),
+    tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]),
     tensor([[[-1.5]], [[2.25]]]),
     tensor([7, -8, 9], undefined, 'int32'),
     tensor(3.5),

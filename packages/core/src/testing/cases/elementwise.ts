@@ -12,7 +12,19 @@ import {
   where,
   type TensorOrNumber,
 } from '../../ops/binary.js';
-import { abs, exp, log, neg, relu, sigmoid, sign, sqrt, square, step, tanh } from '../../ops/unary.js';
+import {
+  abs,
+  exp,
+  log,
+  neg,
+  relu,
+  sigmoid,
+  sign,
+  sqrt,
+  square,
+  step,
+  tanh,
+} from '../../ops/unary.js';
 import type { Tensor } from '../../tensor.js';
 import { forward, gradCase, gradOf, type ConformanceCase } from './types.js';
 
@@ -21,20 +33,47 @@ const intBinary = [add, sub, mul, maximum, minimum, greater, equal];
 
 /** Shape pairs that exercise every broadcasting pattern. */
 const broadcastPatterns: [number[], number[]][] = [
-  [[3, 4], [3, 4]],
+  [
+    [3, 4],
+    [3, 4],
+  ],
   [[], [3, 4]],
   [[3, 4], []],
-  [[3, 4], [1, 4]],
-  [[3, 1], [3, 4]],
+  [
+    [3, 4],
+    [1, 4],
+  ],
+  [
+    [3, 1],
+    [3, 4],
+  ],
   [[4], [3, 4]],
-  [[3, 1], [1, 4]],
-  [[2, 1, 4], [3, 1]],
-  [[2, 3, 1, 5], [3, 4, 1]],
-  [[1, 3, 1, 1], [2, 1, 4, 1]],
+  [
+    [3, 1],
+    [1, 4],
+  ],
+  [
+    [2, 1, 4],
+    [3, 1],
+  ],
+  [
+    [2, 3, 1, 5],
+    [3, 4, 1],
+  ],
+  [
+    [1, 3, 1, 1],
+    [2, 1, 4, 1],
+  ],
   [[1], [5]],
   [[1, 1, 1], [1]],
-  [[0, 3], [1, 3]],
-  [[2, 0], [2, 1]],
+  [
+    [0, 3],
+    [1, 3],
+  ],
+  [
+    [2, 0],
+    [2, 1],
+  ],
   [[0], []],
   [[17], [17]],
 ];
@@ -45,7 +84,19 @@ export const elementwiseCases: ConformanceCase[] = [
   forward('unary ops on float32 [3, 17]', (c) => {
     const x = c.rand([3, 17], -3, 3);
     const pos = c.rand([3, 17], 0.01, 5);
-    return [neg(x), abs(x), exp(x), log(pos), sqrt(pos), square(x), relu(x), sigmoid(x), tanh(x), step(x), sign(x)];
+    return [
+      neg(x),
+      abs(x),
+      exp(x),
+      log(pos),
+      sqrt(pos),
+      square(x),
+      relu(x),
+      sigmoid(x),
+      tanh(x),
+      step(x),
+      sign(x),
+    ];
   }),
   forward('unary ops on int32 (neg, abs, square, relu, step, sign)', (c) => {
     const x = c.randInt([4, 5], -9, 10);
@@ -75,8 +126,14 @@ export const elementwiseCases: ConformanceCase[] = [
     return ops.flatMap((op) => [op(x, 0.5), op(1.5, x)]);
   }),
   ...[
-    [[3, 4], [3, 4]],
-    [[2, 1, 3], [4, 1]],
+    [
+      [3, 4],
+      [3, 4],
+    ],
+    [
+      [2, 1, 3],
+      [4, 1],
+    ],
     [[], [5]],
   ].map(([sa, sb]) =>
     forward(`int32 binary ops broadcast ${fmt(sa)} with ${fmt(sb)}`, (c) => {
@@ -87,7 +144,12 @@ export const elementwiseCases: ConformanceCase[] = [
   ),
   forward('sumToShape sums broadcast gradients back', (c) => {
     const dy = c.rand([2, 3, 4]);
-    return [sumToShape(dy, [3, 1]), sumToShape(dy, [4]), sumToShape(dy, []), sumToShape(dy, [1, 3, 1])];
+    return [
+      sumToShape(dy, [3, 1]),
+      sumToShape(dy, [4]),
+      sumToShape(dy, []),
+      sumToShape(dy, [1, 3, 1]),
+    ];
   }),
   forward('where with broadcast cond, a and b', (c) => {
     const cond = c.track(greater(c.rand([3, 1]), 0));
@@ -112,15 +174,48 @@ export const elementwiseGradCases: ConformanceCase[] = [
   gradOf('grad sigmoid', [[3, 4]], sigmoid),
   gradOf('grad tanh', [[3, 4]], tanh),
   gradOf('grad add broadcast [2,3,1] + [4]', [[2, 3, 1], [4]], add),
-  gradOf('grad sub broadcast [3,1] - [1,4]', [[3, 1], [1, 4]], sub),
-  gradOf('grad mul broadcast [2,1,4] * [3,1]', [[2, 1, 4], [3, 1]], mul),
-  gradCase('grad div broadcast [3,4] / [4]', (c) => ({ xs: [c.rand([3, 4]), c.rand([4], 0.5, 2)], f: div })),
-  gradOf('grad maximum', [[3, 4], [3, 4]], maximum),
-  gradOf('grad minimum broadcast', [[3, 4], [1, 4]], minimum),
+  gradOf(
+    'grad sub broadcast [3,1] - [1,4]',
+    [
+      [3, 1],
+      [1, 4],
+    ],
+    sub,
+  ),
+  gradOf(
+    'grad mul broadcast [2,1,4] * [3,1]',
+    [
+      [2, 1, 4],
+      [3, 1],
+    ],
+    mul,
+  ),
+  gradCase('grad div broadcast [3,4] / [4]', (c) => ({
+    xs: [c.rand([3, 4]), c.rand([4], 0.5, 2)],
+    f: div,
+  })),
+  gradOf(
+    'grad maximum',
+    [
+      [3, 4],
+      [3, 4],
+    ],
+    maximum,
+  ),
+  gradOf(
+    'grad minimum broadcast',
+    [
+      [3, 4],
+      [1, 4],
+    ],
+    minimum,
+  ),
   gradOf('grad ops with a number operand', [[2, 3]], (x) => add(mul(sub(2, x), 3), div(x, 4))),
   gradCase('grad where broadcast', (c) => {
     const cond = c.track(greater(c.rand([3, 1]), 0));
     return { xs: [c.rand([3, 4]), c.rand([4])], f: (a, b) => where(cond, a, b) };
   }),
-  gradOf('grad through greater/equal masks is zero for the mask', [[3, 4]], (x) => mul(x, greater(x, 0))),
+  gradOf('grad through greater/equal masks is zero for the mask', [[3, 4]], (x) =>
+    mul(x, greater(x, 0)),
+  ),
 ];

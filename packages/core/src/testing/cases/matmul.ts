@@ -27,14 +27,58 @@ const name = ([a, b, ta, tb]: (typeof products)[number]) =>
   `[${a}]${ta ? 'ᵀ' : ''} @ [${b}]${tb ? 'ᵀ' : ''}`;
 
 export const matmulCases: ConformanceCase[] = products.map((p) =>
-  forward(`matmul ${name(p)}`, (c) => matmul(c.rand(p[0]), c.rand(p[1]), { transposeA: p[2], transposeB: p[3] })),
+  forward(`matmul ${name(p)}`, (c) =>
+    matmul(c.rand(p[0]), c.rand(p[1]), { transposeA: p[2], transposeB: p[3] }),
+  ),
 );
 
 export const matmulGradCases: ConformanceCase[] = [
-  gradOf('grad matmul [3,4] @ [4,5]', [[3, 4], [4, 5]], (a, b) => matmul(a, b)),
-  gradOf('grad matmul transposeA', [[4, 3], [4, 5]], (a, b) => matmul(a, b, { transposeA: true })),
-  gradOf('grad matmul transposeB', [[3, 4], [5, 4]], (a, b) => matmul(a, b, { transposeB: true })),
-  gradOf('grad matmul both transposed', [[4, 3], [5, 4]], (a, b) => matmul(a, b, { transposeA: true, transposeB: true })),
-  gradOf('grad matmul batch broadcast [3,4] @ [2,4,5]', [[3, 4], [2, 4, 5]], (a, b) => matmul(a, b)),
-  gradOf('grad matmul partial batch broadcast [2,1,3,4] @ [3,4,2]', [[2, 1, 3, 4], [3, 4, 2]], (a, b) => matmul(a, b)),
+  gradOf(
+    'grad matmul [3,4] @ [4,5]',
+    [
+      [3, 4],
+      [4, 5],
+    ],
+    (a, b) => matmul(a, b),
+  ),
+  gradOf(
+    'grad matmul transposeA',
+    [
+      [4, 3],
+      [4, 5],
+    ],
+    (a, b) => matmul(a, b, { transposeA: true }),
+  ),
+  gradOf(
+    'grad matmul transposeB',
+    [
+      [3, 4],
+      [5, 4],
+    ],
+    (a, b) => matmul(a, b, { transposeB: true }),
+  ),
+  gradOf(
+    'grad matmul both transposed',
+    [
+      [4, 3],
+      [5, 4],
+    ],
+    (a, b) => matmul(a, b, { transposeA: true, transposeB: true }),
+  ),
+  gradOf(
+    'grad matmul batch broadcast [3,4] @ [2,4,5]',
+    [
+      [3, 4],
+      [2, 4, 5],
+    ],
+    (a, b) => matmul(a, b),
+  ),
+  gradOf(
+    'grad matmul partial batch broadcast [2,1,3,4] @ [3,4,2]',
+    [
+      [2, 1, 3, 4],
+      [3, 4, 2],
+    ],
+    (a, b) => matmul(a, b),
+  ),
 ];

@@ -16,19 +16,30 @@ const pools: [number[], PoolOptions][] = [
 const label = ([x, o]: (typeof pools)[number]) => `x [${x}] ${JSON.stringify(o)}`;
 
 export const poolCases: ConformanceCase[] = [
-  ...pools.map((p) => forward(`maxPool2d and avgPool2d ${label(p)}`, (c) => {
-    const x = c.rand(p[0], -3, 3);
-    return [maxPool2d(x, p[1]), avgPool2d(x, p[1])];
-  })),
+  ...pools.map((p) =>
+    forward(`maxPool2d and avgPool2d ${label(p)}`, (c) => {
+      const x = c.rand(p[0], -3, 3);
+      return [maxPool2d(x, p[1]), avgPool2d(x, p[1])];
+    }),
+  ),
   forward('maxPool2d: padding never wins over all-negative input', (c) => {
     const x = c.rand([1, 2, 5, 5], -3, -1);
-    return [maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }), maxPool2d(x, { kernelSize: 2, padding: 'same' })];
+    return [
+      maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }),
+      maxPool2d(x, { kernelSize: 2, padding: 'same' }),
+    ];
   }),
 ];
 
 export const poolGradCases: ConformanceCase[] = [
   gradOf('grad maxPool2d non-overlapping', [[2, 2, 4, 4]], (x) => maxPool2d(x, { kernelSize: 2 })),
-  gradOf('grad maxPool2d overlapping with padding', [[1, 2, 5, 5]], (x) => maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 })),
-  gradOf('grad avgPool2d same', [[1, 2, 5, 4]], (x) => avgPool2d(x, { kernelSize: 2, stride: 1, padding: 'same' })),
-  gradOf('grad avgPool2d overlapping with padding', [[2, 1, 5, 5]], (x) => avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1 })),
+  gradOf('grad maxPool2d overlapping with padding', [[1, 2, 5, 5]], (x) =>
+    maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }),
+  ),
+  gradOf('grad avgPool2d same', [[1, 2, 5, 4]], (x) =>
+    avgPool2d(x, { kernelSize: 2, stride: 1, padding: 'same' }),
+  ),
+  gradOf('grad avgPool2d overlapping with padding', [[2, 1, 5, 5]], (x) =>
+    avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }),
+  ),
 ];

@@ -8,13 +8,34 @@ const reductions: [number[], Axis | undefined][] = [
   [[3, 4], undefined],
   [[3, 4], 0],
   [[3, 4], -1],
-  [[2, 3, 4], [0, 2]],
-  [[2, 3, 4], [1, 2]],
-  [[2, 3, 4], [2, 0]],
-  [[2, 3, 4, 5], [1, 3]],
-  [[2, 3, 4, 5], [0, 3]],
-  [[2, 3, 4, 5], [0, 1, 2, 3]],
-  [[1, 5, 1], [0, 2]],
+  [
+    [2, 3, 4],
+    [0, 2],
+  ],
+  [
+    [2, 3, 4],
+    [1, 2],
+  ],
+  [
+    [2, 3, 4],
+    [2, 0],
+  ],
+  [
+    [2, 3, 4, 5],
+    [1, 3],
+  ],
+  [
+    [2, 3, 4, 5],
+    [0, 3],
+  ],
+  [
+    [2, 3, 4, 5],
+    [0, 1, 2, 3],
+  ],
+  [
+    [1, 5, 1],
+    [0, 2],
+  ],
   [[3, 1, 2], 1],
   [[], undefined],
   [[4, 3], []],
@@ -41,10 +62,21 @@ export const reduceCases: ConformanceCase[] = [
     const x = c.randInt([3, 4, 2], -50, 50);
     return [sum(x), sum(x, [0, 2]), max(x, 1, true), min(x, -1)];
   }),
-  forward('sum over a size-0 axis gives zeros', (c) => [sum(c.rand([3, 0]), 1), sum(c.rand([0, 2]), 0, true), sum(c.rand([0]))]),
+  forward('sum over a size-0 axis gives zeros', (c) => [
+    sum(c.rand([3, 0]), 1),
+    sum(c.rand([0, 2]), 0, true),
+    sum(c.rand([0])),
+  ]),
   forward('argmax along each axis, with keepDims', (c) => {
     const x = c.rand([3, 4, 5]);
-    return [argmax(x), argmax(x, 0), argmax(x, 1, true), argmax(x, -2), argmax(c.rand([17])), argmax(c.rand([1, 1]), 1)];
+    return [
+      argmax(x),
+      argmax(x, 0),
+      argmax(x, 1, true),
+      argmax(x, -2),
+      argmax(c.rand([17])),
+      argmax(c.rand([1, 1]), 1),
+    ];
   }),
   forward('argmax ties pick the first maximum; int32 input', (c) => [
     argmax(c.tensor([1, 3, 3, 0, 2, 2, 2, -1], [2, 4])),

@@ -49,11 +49,29 @@ export const shapeCases: ConformanceCase[] = [
   forward('pad', (c) => {
     const x = c.rand([2, 3]);
     return [
-      pad(x, [[1, 2], [0, 3]]),
-      pad(x, [[0, 0], [2, 0]], -1.5),
-      pad(c.rand([1, 2, 2, 1]), [[0, 0], [1, 1], [0, 2], [1, 0]]),
+      pad(x, [
+        [1, 2],
+        [0, 3],
+      ]),
+      pad(
+        x,
+        [
+          [0, 0],
+          [2, 0],
+        ],
+        -1.5,
+      ),
+      pad(c.rand([1, 2, 2, 1]), [
+        [0, 0],
+        [1, 1],
+        [0, 2],
+        [1, 0],
+      ]),
       pad(c.randInt([3], -5, 5), [[2, 1]], 7),
-      pad(c.rand([0, 2]), [[1, 0], [0, 0]]),
+      pad(c.rand([0, 2]), [
+        [1, 0],
+        [0, 0],
+      ]),
     ];
   }),
   forward('concat', (c) => [
@@ -65,7 +83,12 @@ export const shapeCases: ConformanceCase[] = [
   ]),
   forward('cast between float32 and int32 (truncates toward zero)', (c) => {
     const x = c.tensor([-2.7, -0.5, 0, 0.5, 2.7, 1e6, -3]);
-    return [cast(x, 'int32'), cast(c.randInt([2, 3], -100, 100), 'float32'), cast(x, 'float32'), cast(c.randInt([2], 0, 3), 'int32')];
+    return [
+      cast(x, 'int32'),
+      cast(c.randInt([2, 3], -100, 100), 'float32'),
+      cast(x, 'float32'),
+      cast(c.randInt([2], 0, 3), 'int32'),
+    ];
   }),
   forward('oneHot', (c) => [
     oneHot(c.tensor(new Int32Array([0, 2, 4, 1]), [4]), 5),
@@ -77,11 +100,29 @@ export const shapeCases: ConformanceCase[] = [
 
 export const shapeGradCases: ConformanceCase[] = [
   gradOf('grad reshape', [[2, 3, 2]], (x) => mul(reshape(x, [3, 4]), reshape(x, [3, -1]))),
-  gradOf('grad expandDims, squeeze, flatten', [[2, 1, 3]], (x) => add(flatten(expandDims(squeeze(x), 1)), 0)),
+  gradOf('grad expandDims, squeeze, flatten', [[2, 1, 3]], (x) =>
+    add(flatten(expandDims(squeeze(x), 1)), 0),
+  ),
   gradOf('grad transpose 4-D', [[2, 3, 4, 1]], (x) => transpose(x, [2, 0, 3, 1])),
   gradOf('grad slice', [[4, 5]], (x) => slice(x, [1, 2], [2, -1])),
-  gradOf('grad pad', [[2, 3]], (x) => pad(x, [[1, 0], [2, 1]], 3)),
-  gradOf('grad concat along axis 1 (same input twice)', [[2, 3], [2, 1]], (a, b) => concat([a, b, a], 1)),
+  gradOf('grad pad', [[2, 3]], (x) =>
+    pad(
+      x,
+      [
+        [1, 0],
+        [2, 1],
+      ],
+      3,
+    ),
+  ),
+  gradOf(
+    'grad concat along axis 1 (same input twice)',
+    [
+      [2, 3],
+      [2, 1],
+    ],
+    (a, b) => concat([a, b, a], 1),
+  ),
   gradOf('grad cast float32 -> float32', [[3]], (x) => cast(x, 'float32')),
   {
     ...gradCase('grad stopGradient blocks the path', (c) => ({

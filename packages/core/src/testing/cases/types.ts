@@ -68,7 +68,11 @@ export interface ErrorCase {
 
 export type ConformanceCase = ForwardCase | GradCase | ErrorCase;
 
-export const forward = (name: string, run: ForwardCase['run'], tolerance?: number): ForwardCase => ({
+export const forward = (
+  name: string,
+  run: ForwardCase['run'],
+  tolerance?: number,
+): ForwardCase => ({
   kind: 'forward',
   name,
   run,
