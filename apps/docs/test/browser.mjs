@@ -52,7 +52,12 @@ export async function openPage(context, viewport = DESKTOP) {
     if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  // ERR_ABORTED is a cancellation (VitePress prefetches linked pages; leaving the page aborts
+  // them), not a failure.
+  page.on('requestfailed', (req) => {
+    const why = req.failure()?.errorText ?? '';
+    if (!why.includes('ERR_ABORTED')) errors.push(`request failed: ${req.url()} (${why})`);
+  });
   return { page, errors };
 }
 
@@ -65,6 +70,7 @@ export async function screenshot(page, name, options = {}) {
 
 /** Wait until Tessera initialised on the page (the switcher shows an active backend). */
 export async function waitForTessera(page, timeout = 30_000) {
-  await page.waitForSelector('[data-active-backend]:not([data-active-backend=""])', { timeout });
+  // 'attached': on a phone the top-bar switcher is hidden, the one in a demo card is not.
+  await page.waitForSelector('[data-active-backend]:not([data-active-backend=""])', { timeout, state: 'attached' });
   return page.getAttribute('[data-active-backend]', 'data-active-backend');
 }

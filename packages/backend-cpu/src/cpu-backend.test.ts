@@ -1,4 +1,10 @@
-import { BackendError, getBackend, listBackends, removeBackendInstance, setBackend } from '@tessera/core';
+import {
+  BackendError,
+  getBackend,
+  listBackends,
+  removeBackendInstance,
+  setBackend,
+} from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend, createCpuBackend } from './index.js';
 import { put, run } from './test-utils.js';
@@ -91,7 +97,9 @@ describe('CpuBackend storage', () => {
     b.disposeData(id);
     expect(() => b.readSync(id)).toThrow(BackendError);
     expect(() => b.readSync({})).toThrow(/not a live buffer/);
-    expect(() => run(b, 'Unary', { op: 'neg', x: { dataId: id, shape: [2], dtype: 'float32' } })).toThrow(BackendError);
+    expect(() =>
+      run(b, 'Unary', { op: 'neg', x: { dataId: id, shape: [2], dtype: 'float32' } }),
+    ).toThrow(BackendError);
   });
 
   it('implements every required and optional kernel', async () => {

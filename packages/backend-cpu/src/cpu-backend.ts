@@ -3,7 +3,17 @@
  * contract, required and optional, in pure TypeScript. Kernels live in ./kernels, one file per
  * op family; each takes the storage and core's argument object.
  */
-import { BackendError, formatShape, type Backend, type BackendMemory, type DataId, type DType, type KernelTable, type TypedArray } from '@tessera/core';
+import {
+  BackendError,
+  formatShape,
+  type Backend,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type KernelTable,
+  type TypedArray,
+} from '@tessera/core';
+import { acquireThreads, releaseThreads, type ThreadStatus } from './gemm/parallel.js';
 import { CpuStorage, type StorageOptions } from './storage.js';
 import { biasAdd } from './kernels/bias.js';
 import { binary } from './kernels/binary.js';
@@ -12,22 +22,39 @@ import { col2im, im2col } from './kernels/im2col.js';
 import { matMul } from './kernels/matmul.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './kernels/pool.js';
 import { reduce } from './kernels/reduce.js';
-import { logSoftmax, softmax, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './kernels/softmax.js';
+import {
+  logSoftmax,
+  softmax,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyGrad,
+} from './kernels/softmax.js';
 import { cast, concat, fill, pad, slice, transpose } from './kernels/transform.js';
 import { unary } from './kernels/unary.js';
 import { where } from './kernels/where.js';
 
-export type CpuBackendOptions = StorageOptions;
+export interface CpuBackendOptions extends StorageOptions {
+  /**
+   * Threads for large matrix products (default 1). Above 1, Node worker threads share the
+   * work through SharedArrayBuffer; where that is unavailable the backend stays
+   * single-threaded and `threads.reason` says why.
+   */
+  readonly threads?: number;
+}
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly kernels: KernelTable;
   /** The buffers; exposed for tests and tools that want to inspect the pool. */
   readonly storage: CpuStorage;
+  /** How many threads large GEMMs use, and why fewer than requested when so. */
+  readonly threads: ThreadStatus;
+  private holdsThreads: boolean;
 
   constructor(options: CpuBackendOptions = {}) {
     const s = new CpuStorage(this.name, options);
     this.storage = s;
+    this.threads = acquireThreads(options.threads ?? 1);
+    this.holdsThreads = this.threads.active > 1;
     this.kernels = {
       Unary: (args) => unary(s, args),
       Binary: (args) => binary(s, args),
@@ -100,6 +127,10 @@ export class CpuBackend implements Backend {
 
   destroy(): void {
     this.storage.clear();
+    if (this.holdsThreads) {
+      this.holdsThreads = false;
+      releaseThreads();
+    }
   }
 }
 

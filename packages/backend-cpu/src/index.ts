@@ -9,5 +9,6 @@ import { CpuBackend } from './cpu-backend.js';
 export { CpuBackend, createCpuBackend, type CpuBackendOptions } from './cpu-backend.js';
 export { CpuStorage, CpuDataId, type StorageOptions } from './storage.js';
 export { sgemm, sgemmStrided, type GemmCall } from './gemm/sgemm.js';
+export { parallelGemmRuns, type ThreadStatus } from './gemm/parallel.js';
 
 registerBackend('cpu', () => new CpuBackend(), { priority: 1 });

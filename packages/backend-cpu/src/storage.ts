@@ -7,7 +7,14 @@
  * by dtype and exact length, and handed out again; the pool is bounded in bytes so a burst of
  * odd sizes cannot pin memory, and `trim()` empties it.
  */
-import { BackendError, formatShape, type DType, type DataId, type TensorInfo, type TypedArray } from '@tessera/core';
+import {
+  BackendError,
+  formatShape,
+  type DType,
+  type DataId,
+  type TensorInfo,
+  type TypedArray,
+} from '@tessera/core';
 
 /** The handle a kernel output gets. Only identity matters to core; the number helps debugging. */
 export class CpuDataId {
@@ -191,7 +198,8 @@ export class CpuStorage {
 
   private give(data: TypedArray): void {
     // Views into larger buffers are never pooled: handing one out again would alias memory.
-    if (data.length === 0 || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) return;
+    if (data.length === 0 || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength)
+      return;
     if (this.pooled + data.byteLength > this.maxPoolBytes) return;
     if (this.poison) data.fill(data instanceof Float32Array ? NaN : -2147483648);
     if (data instanceof Float32Array) push(this.poolF32, data);

@@ -2,7 +2,15 @@
  * Helpers shared by this package's tests (not part of the build). Expected values always come
  * from naive float64 loops written in the tests themselves, never from the code under test.
  */
-import type { ConvGeometry, DataId, DType, KernelName, KernelSignatures, TensorInfo, TypedArray } from '@tessera/core';
+import type {
+  ConvGeometry,
+  DataId,
+  DType,
+  KernelName,
+  KernelSignatures,
+  TensorInfo,
+  TypedArray,
+} from '@tessera/core';
 import { expect } from 'vitest';
 import { CpuBackend } from './cpu-backend.js';
 
@@ -44,7 +52,12 @@ export function randI32(size: number, seed: number, lo: number, hi: number): Int
 }
 
 /** Write values into the backend and describe them as a kernel input. */
-export function put(b: CpuBackend, values: TypedArray, shape: readonly number[], dtype?: DType): TensorInfo {
+export function put(
+  b: CpuBackend,
+  values: TypedArray,
+  shape: readonly number[],
+  dtype?: DType,
+): TensorInfo {
   const dt: DType = dtype ?? (values instanceof Int32Array ? 'int32' : 'float32');
   return { dataId: b.write(values, shape, dt), shape: [...shape], dtype: dt };
 }
@@ -62,12 +75,18 @@ export function run<K extends KernelName>(b: CpuBackend, name: K, args: Args<K>)
 }
 
 /** Elementwise |a - e| <= tol * (1 + |e|), NaN matching NaN; reports the first mismatch. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol = 1e-5,
+): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i];
     const e = expected[i];
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : a === e || Math.abs(a - e) <= tol * (1 + Math.abs(e));
+    const ok = Number.isNaN(e)
+      ? Number.isNaN(a)
+      : a === e || Math.abs(a - e) <= tol * (1 + Math.abs(e));
     if (!ok) expect.fail(`element ${i}: got ${a}, expected ${e} (tolerance ${tol})`);
   }
 }
@@ -86,7 +105,8 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
 export function broadcastAt(outIdx: readonly number[], inShape: readonly number[]): number {
   const off = outIdx.length - inShape.length;
   let flat = 0;
-  for (let i = 0; i < inShape.length; i++) flat = flat * inShape[i] + (inShape[i] === 1 ? 0 : outIdx[off + i]);
+  for (let i = 0; i < inShape.length; i++)
+    flat = flat * inShape[i] + (inShape[i] === 1 ? 0 : outIdx[off + i]);
   return flat;
 }
 
@@ -133,16 +153,61 @@ export function geometry(p: {
 export const GEOMETRIES: ConvGeometry[] = [
   geometry({ batch: 1, inChannels: 1, inH: 5, inW: 5, kH: 3, kW: 3 }),
   geometry({ batch: 2, inChannels: 3, inH: 7, inW: 6, kH: 3, kW: 2, pad: [1, 1, 0, 1] }),
-  geometry({ batch: 2, inChannels: 2, inH: 9, inW: 8, kH: 3, kW: 3, stride: [2, 2], pad: [1, 1, 1, 1] }),
-  geometry({ batch: 1, inChannels: 2, inH: 8, inW: 9, kH: 2, kW: 2, stride: [2, 3], pad: [0, 1, 0, 1] }),
-  geometry({ batch: 1, inChannels: 2, inH: 9, inW: 9, kH: 3, kW: 3, dilation: [2, 2], pad: [2, 2, 2, 2] }),
-  geometry({ batch: 2, inChannels: 3, inH: 7, inW: 5, kH: 3, kW: 2, stride: [2, 1], dilation: [1, 2], pad: [0, 2, 1, 0] }),
+  geometry({
+    batch: 2,
+    inChannels: 2,
+    inH: 9,
+    inW: 8,
+    kH: 3,
+    kW: 3,
+    stride: [2, 2],
+    pad: [1, 1, 1, 1],
+  }),
+  geometry({
+    batch: 1,
+    inChannels: 2,
+    inH: 8,
+    inW: 9,
+    kH: 2,
+    kW: 2,
+    stride: [2, 3],
+    pad: [0, 1, 0, 1],
+  }),
+  geometry({
+    batch: 1,
+    inChannels: 2,
+    inH: 9,
+    inW: 9,
+    kH: 3,
+    kW: 3,
+    dilation: [2, 2],
+    pad: [2, 2, 2, 2],
+  }),
+  geometry({
+    batch: 2,
+    inChannels: 3,
+    inH: 7,
+    inW: 5,
+    kH: 3,
+    kW: 2,
+    stride: [2, 1],
+    dilation: [1, 2],
+    pad: [0, 2, 1, 0],
+  }),
   geometry({ batch: 2, inChannels: 4, inH: 5, inW: 6, kH: 1, kW: 1 }),
   geometry({ batch: 1, inChannels: 2, inH: 5, inW: 5, kH: 1, kW: 1, stride: [2, 2] }),
   geometry({ batch: 1, inChannels: 1, inH: 4, inW: 4, kH: 4, kW: 4 }),
   geometry({ batch: 1, inChannels: 1, inH: 1, inW: 1, kH: 3, kW: 3, pad: [1, 1, 1, 1] }),
-  geometry({ batch: 1, inChannels: 2, inH: 3, inW: 3, kH: 5, kW: 5, pad: [2, 2, 2, 2], stride: [3, 3] }),
+  geometry({
+    batch: 1,
+    inChannels: 2,
+    inH: 3,
+    inW: 3,
+    kH: 5,
+    kW: 5,
+    pad: [2, 2, 2, 2],
+    stride: [3, 3],
+  }),
   geometry({ batch: 1, inChannels: 1, inH: 2, inW: 2, kH: 3, kW: 3 }), // empty output
   geometry({ batch: 0, inChannels: 2, inH: 4, inW: 4, kH: 3, kW: 3 }),
 ];
-

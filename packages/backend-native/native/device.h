@@ -132,7 +132,9 @@ class Device {
   std::mutex mu_;
   std::condition_variable wake_cv_, idle_cv_;
   std::deque<Command> queue_;
-  bool busy_ = false, stop_ = false, shutdown_ = false;
+  std::atomic<size_t> queued_{0};  // queue_.size(), readable without the lock
+  std::atomic<bool> busy_{false};  // written under mu_
+  bool stop_ = false, shutdown_ = false;
   std::thread worker_;
 
   MarkerTsfn tsfn_;

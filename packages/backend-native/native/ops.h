@@ -52,4 +52,7 @@ inline void Sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float
 // Work below this many elements per chunk is not worth another thread.
 constexpr int64_t kGrain = 1 << 15;
 
+// Submit's `work` is in "scalar loop steps"; BLAS does about this many multiply-adds per step.
+constexpr double kMacsPerStep = 16;
+
 }  // namespace tessera

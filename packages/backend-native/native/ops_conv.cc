@@ -247,8 +247,11 @@ ConvArgs ReadConv(const Args& a, Device& dev, const char* an, int aKind, const c
   return c;
 }
 
+// Multiply-adds in BLAS plus one step per column-matrix element.
 double ConvWork(const Geometry& g) {
-  return static_cast<double>(g.batch) * g.outC * g.inC * g.kH * g.kW * g.outH * g.outW;
+  double macs = static_cast<double>(g.batch) * g.outC * g.inC * g.kH * g.kW * g.outH * g.outW;
+  double cols = static_cast<double>(g.batch) * g.inC * g.kH * g.kW * g.outH * g.outW;
+  return macs / kMacsPerStep + cols;
 }
 
 enum Kind { kX = 0, kW = 1, kY = 2 };

@@ -39,7 +39,7 @@ Napi::Value MatMul(const Napi::CallbackInfo& info) {
   const double flops = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   Device* d = &dev;
   Buffer *ap = A.get(), *bp = B.get(), *cp = C.get();
-  dev.Submit(C, {A, B}, flops * static_cast<double>(batch) + static_cast<double>(C->numel), [=] {
+  dev.Submit(C, {A, B}, flops * static_cast<double>(batch) / kMacsPerStep + static_cast<double>(C->numel), [=] {
     const int64_t sa = batchA == 1 ? 0 : m * k, sb = batchB == 1 ? 0 : k * n;
     auto one = [&](int64_t i) {
       Gemm(ta, tb, m, n, k, ap->data<float>() + i * sa, bp->data<float>() + i * sb, cp->data<float>() + i * m * n);

@@ -28,7 +28,10 @@ const fixAll =
 
 function finish(ok, reason, fix) {
   mkdirSync(buildDir, { recursive: true });
-  writeFileSync(statusFile, JSON.stringify({ ok, ...(reason ? { reason } : {}), ...(fix ? { fix } : {}) }, null, 2) + '\n');
+  writeFileSync(
+    statusFile,
+    JSON.stringify({ ok, ...(reason ? { reason } : {}), ...(fix ? { fix } : {}) }, null, 2) + '\n',
+  );
   if (ok) {
     console.log('@tessera/backend-native: built build/Release/tessera_native.node');
     process.exit(0);
@@ -53,17 +56,32 @@ function onPath(names) {
 }
 
 if (process.env.TESSERA_NATIVE_SKIP_BUILD === '1') {
-  finish(false, 'the build was skipped (TESSERA_NATIVE_SKIP_BUILD=1)', 'unset TESSERA_NATIVE_SKIP_BUILD');
+  finish(
+    false,
+    'the build was skipped (TESSERA_NATIVE_SKIP_BUILD=1)',
+    'unset TESSERA_NATIVE_SKIP_BUILD',
+  );
 }
 if (!onPath(['cmake'])) finish(false, 'CMake was not found on PATH', fixAll);
-const cxx = process.env.CXX ? onPath([process.env.CXX]) ?? (existsSync(process.env.CXX) ? process.env.CXX : undefined) : onPath(['c++', 'g++', 'clang++']);
-if (!cxx) finish(false, `no C++ compiler was found (${process.env.CXX ? `CXX=${process.env.CXX}` : 'c++, g++ or clang++'} on PATH)`, fixAll);
+const cxx = process.env.CXX
+  ? (onPath([process.env.CXX]) ?? (existsSync(process.env.CXX) ? process.env.CXX : undefined))
+  : onPath(['c++', 'g++', 'clang++']);
+if (!cxx)
+  finish(
+    false,
+    `no C++ compiler was found (${process.env.CXX ? `CXX=${process.env.CXX}` : 'c++, g++ or clang++'} on PATH)`,
+    fixAll,
+  );
 
 let cmakeJs;
 try {
   cmakeJs = createRequire(import.meta.url).resolve('cmake-js/bin/cmake-js');
 } catch {
-  finish(false, 'the cmake-js package is not installed', 'run pnpm install (or npm install) in the package first');
+  finish(
+    false,
+    'the cmake-js package is not installed',
+    'run pnpm install (or npm install) in the package first',
+  );
 }
 
 const run = spawnSync(process.execPath, [cmakeJs, 'build', '--directory', root], {
@@ -82,6 +100,12 @@ if (run.status === 0 && existsSync(join(buildDir, 'Release', 'tessera_native.nod
 if (/Could NOT find BLAS|BLAS_LIBRARIES|cblas\.h not found/i.test(log)) {
   finish(false, 'OpenBLAS (library or cblas.h header) was not found by CMake', fixAll);
 }
-if (/node-addon-api not found/.test(log)) finish(false, 'the node-addon-api package is missing', 'run pnpm install first');
-const tail = log.trim().split('\n').filter((l) => /error|Error|FAILED/.test(l)).slice(-3).join(' | ');
+if (/node-addon-api not found/.test(log))
+  finish(false, 'the node-addon-api package is missing', 'run pnpm install first');
+const tail = log
+  .trim()
+  .split('\n')
+  .filter((l) => /error|Error|FAILED/.test(l))
+  .slice(-3)
+  .join(' | ');
 finish(false, `the build failed (see ${logFile}${tail ? `; ${tail}` : ''})`, fixAll);

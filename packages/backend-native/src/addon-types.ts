@@ -38,7 +38,14 @@ export interface NativeAddon {
   info(): { blas: string; numThreads: number; napiVersion: number };
 
   unary(op: UnaryOp, x: BufferId): BufferId;
-  binary(op: BinaryOp, a: BufferId, aShape: readonly number[], b: BufferId, bShape: readonly number[], outShape: readonly number[]): BufferId;
+  binary(
+    op: BinaryOp,
+    a: BufferId,
+    aShape: readonly number[],
+    b: BufferId,
+    bShape: readonly number[],
+    outShape: readonly number[],
+  ): BufferId;
   where(
     cond: BufferId,
     condShape: readonly number[],
@@ -50,16 +57,39 @@ export interface NativeAddon {
   ): BufferId;
   cast(x: BufferId, dtype: DType): BufferId;
   fill(shape: readonly number[], value: number, dtype: DType): BufferId;
-  biasAdd(x: BufferId, bias: BufferId, outer: number, channels: number, inner: number, relu: boolean): BufferId;
+  biasAdd(
+    x: BufferId,
+    bias: BufferId,
+    outer: number,
+    channels: number,
+    inner: number,
+    relu: boolean,
+  ): BufferId;
   reduce(op: ReduceOp, x: BufferId, outer: number, size: number, inner: number): BufferId;
   softmax(x: BufferId, outer: number, size: number): BufferId;
   logSoftmax(x: BufferId, outer: number, size: number): BufferId;
   softmaxCrossEntropy(logits: BufferId, labels: BufferId, n: number, k: number): BufferId;
-  softmaxCrossEntropyGrad(logits: BufferId, labels: BufferId, dy: BufferId, n: number, k: number): BufferId;
+  softmaxCrossEntropyGrad(
+    logits: BufferId,
+    labels: BufferId,
+    dy: BufferId,
+    n: number,
+    k: number,
+  ): BufferId;
   transpose(x: BufferId, shape: readonly number[], perm: readonly number[]): BufferId;
-  slice(x: BufferId, shape: readonly number[], begin: readonly number[], size: readonly number[]): BufferId;
+  slice(
+    x: BufferId,
+    shape: readonly number[],
+    begin: readonly number[],
+    size: readonly number[],
+  ): BufferId;
   pad(x: BufferId, shape: readonly number[], paddings: readonly number[], value: number): BufferId;
-  concat(xs: readonly BufferId[], shapes: readonly (readonly number[])[], axis: number, outShape: readonly number[]): BufferId;
+  concat(
+    xs: readonly BufferId[],
+    shapes: readonly (readonly number[])[],
+    axis: number,
+    outShape: readonly number[],
+  ): BufferId;
   matmul(
     a: BufferId,
     b: BufferId,

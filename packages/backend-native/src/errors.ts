@@ -4,7 +4,8 @@
  */
 import { ArgumentError, BackendError, DTypeError, ShapeError, TesseraError } from '@tessera/core';
 
-export type NativeErrorCode = 'ERR_TESSERA_ARGUMENT' | 'ERR_TESSERA_SHAPE' | 'ERR_TESSERA_DTYPE' | 'ERR_TESSERA_BACKEND';
+export type NativeErrorCode =
+  'ERR_TESSERA_ARGUMENT' | 'ERR_TESSERA_SHAPE' | 'ERR_TESSERA_DTYPE' | 'ERR_TESSERA_BACKEND';
 
 const classes: Record<NativeErrorCode, new (message: string) => TesseraError> = {
   ERR_TESSERA_ARGUMENT: ArgumentError,

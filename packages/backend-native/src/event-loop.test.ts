@@ -11,7 +11,18 @@ describe.skipIf(skipNative)('event loop', () => {
     const b = native();
     const n = 1024;
     const a = input(randomValues(n * n, 3), [1, n, n]);
-    const args = { a, b: a, transposeA: false, transposeB: false, batch: 1, batchA: 1, batchB: 1, m: n, n, k: n };
+    const args = {
+      a,
+      b: a,
+      transposeA: false,
+      transposeB: false,
+      batch: 1,
+      batchA: 1,
+      batchB: 1,
+      m: n,
+      n,
+      k: n,
+    };
     const warm = b.kernels.MatMul(args);
     await b.read(warm);
     b.disposeData(warm);
@@ -30,7 +41,9 @@ describe.skipIf(skipNative)('event loop', () => {
     expect(enqueueMs).toBeLessThan(Math.max(20, totalMs / 10)); // queuing is not computing
     const gaps = ticks.slice(1).map((t, i) => t - ticks[i]);
     const maxGap = Math.max(0, ...gaps);
-    console.log(`6 x sgemm n=${n}: queued in ${enqueueMs.toFixed(2)} ms, done in ${totalMs.toFixed(0)} ms, ${ticks.length} timer ticks, max gap ${maxGap.toFixed(1)} ms`);
+    console.log(
+      `6 x sgemm n=${n}: queued in ${enqueueMs.toFixed(2)} ms, done in ${totalMs.toFixed(0)} ms, ${ticks.length} timer ticks, max gap ${maxGap.toFixed(1)} ms`,
+    );
     expect(ticks.length).toBeGreaterThanOrEqual(5);
     expect(maxGap).toBeLessThan(totalMs / 2);
     for (const id of [a.dataId, ...ids]) b.disposeData(id);

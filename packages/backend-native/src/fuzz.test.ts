@@ -15,14 +15,58 @@ import { native, skipNative } from './test/setup.js';
 // Functions fuzzed with random arguments. setNumThreads / setMemoryLimit / waitIdle are checked
 // separately: random thread counts would spawn hundreds of threads on a 2-core machine.
 const TARGETS = [
-  'write', 'read', 'readSync', 'dispose', 'memory', 'trim', 'whenIdle', 'info',
-  'unary', 'binary', 'where', 'cast', 'fill', 'biasAdd', 'reduce', 'softmax', 'logSoftmax',
-  'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'transpose', 'slice', 'pad', 'concat', 'matmul',
-  'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'im2col', 'col2im',
-  'maxPool', 'maxPoolBackward', 'avgPool', 'avgPoolBackward',
+  'write',
+  'read',
+  'readSync',
+  'dispose',
+  'memory',
+  'trim',
+  'whenIdle',
+  'info',
+  'unary',
+  'binary',
+  'where',
+  'cast',
+  'fill',
+  'biasAdd',
+  'reduce',
+  'softmax',
+  'logSoftmax',
+  'softmaxCrossEntropy',
+  'softmaxCrossEntropyGrad',
+  'transpose',
+  'slice',
+  'pad',
+  'concat',
+  'matmul',
+  'conv2d',
+  'conv2dBackpropInput',
+  'conv2dBackpropFilter',
+  'im2col',
+  'col2im',
+  'maxPool',
+  'maxPoolBackward',
+  'avgPool',
+  'avgPoolBackward',
 ] as const satisfies readonly (keyof NativeAddon)[];
 
-const OPS = ['neg', 'exp', 'relu', 'step', 'add', 'div', 'greater', 'equal', 'sum', 'max', 'argmax', 'float32', 'int32', 'float64', ''];
+const OPS = [
+  'neg',
+  'exp',
+  'relu',
+  'step',
+  'add',
+  'div',
+  'greater',
+  'equal',
+  'sum',
+  'max',
+  'argmax',
+  'float32',
+  'int32',
+  'float64',
+  '',
+];
 
 function detachedFloat32(): Float32Array {
   const f = new Float32Array(4);
@@ -32,7 +76,11 @@ function detachedFloat32(): Float32Array {
 
 function throwingArray(): number[] {
   const a = [1, 2, 3];
-  Object.defineProperty(a, 1, { get: () => { throw new RangeError('getter says no'); } });
+  Object.defineProperty(a, 1, {
+    get: () => {
+      throw new RangeError('getter says no');
+    },
+  });
   return a;
 }
 
@@ -88,21 +136,49 @@ describe.skipIf(skipNative)('fuzzing the raw addon', () => {
       { weight: 2, arbitrary: fc.integer({ min: -5, max: 10_000 }) },
       { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, NaN, Infinity, 2 ** 53, 2 ** 64, -0) },
     );
-    const dim = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 6 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 2 ** 31, 2 ** 40, 1e15, 0.5, NaN) });
+    const dim = fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 0, max: 6 }) },
+      { weight: 1, arbitrary: fc.constantFrom(-1, 2 ** 31, 2 ** 40, 1e15, 0.5, NaN) },
+    );
     const shape = fc.oneof(
       { weight: 6, arbitrary: fc.array(dim, { maxLength: 5 }) },
-      { weight: 1, arbitrary: fc.constantFrom<unknown>([2, 3], [4], [1, 1, 4, 4], [2, 3, 5, 5], [], [3], [2 ** 20, 2 ** 20], new Int32Array([2, 3]), throwingArray(), [, 3], ['2', 3]) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom<unknown>(
+          [2, 3],
+          [4],
+          [1, 1, 4, 4],
+          [2, 3, 5, 5],
+          [],
+          [3],
+          [2 ** 20, 2 ** 20],
+          new Int32Array([2, 3]),
+          throwingArray(),
+          Object.assign(new Array<number>(2), { 1: 3 }), // a hole at 0
+          ['2', 3],
+        ),
+      },
     );
     const geom = fc.oneof(
-      { weight: 3, arbitrary: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 17, maxLength: 17 }) },
+      {
+        weight: 3,
+        arbitrary: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 17, maxLength: 17 }),
+      },
       // Consistent geometries over the base buffers, with one field sometimes broken.
       {
         weight: 3,
         arbitrary: fc
           .record({
-            n: fc.constantFrom(1, 2), c: fc.constantFrom(1, 3), h: fc.integer({ min: 1, max: 5 }), o: fc.integer({ min: 1, max: 3 }),
-            k: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 1, max: 2 }), p: fc.integer({ min: 0, max: 2 }), d: fc.integer({ min: 1, max: 2 }),
-            breakAt: fc.integer({ min: -20, max: 16 }), breakWith: fc.constantFrom(-1, 0, 2 ** 31, 1e9, 0.5, 7),
+            n: fc.constantFrom(1, 2),
+            c: fc.constantFrom(1, 3),
+            h: fc.integer({ min: 1, max: 5 }),
+            o: fc.integer({ min: 1, max: 3 }),
+            k: fc.integer({ min: 1, max: 3 }),
+            s: fc.integer({ min: 1, max: 2 }),
+            p: fc.integer({ min: 0, max: 2 }),
+            d: fc.integer({ min: 1, max: 2 }),
+            breakAt: fc.integer({ min: -20, max: 16 }),
+            breakWith: fc.constantFrom(-1, 0, 2 ** 31, 1e9, 0.5, 7),
           })
           .map(({ n, c, h, o, k, s, p, d, breakAt, breakWith }) => {
             const out = Math.floor((h + 2 * p - d * (k - 1) - 1) / s) + 1;
@@ -111,12 +187,38 @@ describe.skipIf(skipNative)('fuzzing the raw addon', () => {
             return g;
           }),
       },
-      { weight: 1, arbitrary: fc.constantFrom<unknown>(throwingArray(), new Array(17).fill(NaN), new Array(17).fill(2 ** 31 - 1), []) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom<unknown>(
+          throwingArray(),
+          new Array(17).fill(NaN),
+          new Array(17).fill(2 ** 31 - 1),
+          [],
+        ),
+      },
     );
     const weird = fc.constantFrom<unknown>(
-      undefined, null, true, 'float32', Symbol('s'), 10n, {}, () => 1, new Float32Array(3), new Int32Array(4),
-      new Float64Array(2), new Uint8Array(8), detachedFloat32(), new Float32Array(new SharedArrayBuffer(24)),
-      new Proxy([1, 2], {}), { length: 2, 0: 1, 1: 2 }, Object.defineProperty({}, 'x', { get: () => { throw new Error('x'); } }),
+      undefined,
+      null,
+      true,
+      'float32',
+      Symbol('s'),
+      10n,
+      {},
+      () => 1,
+      new Float32Array(3),
+      new Int32Array(4),
+      new Float64Array(2),
+      new Uint8Array(8),
+      detachedFloat32(),
+      new Float32Array(new SharedArrayBuffer(24)),
+      new Proxy([1, 2], {}),
+      { length: 2, 0: 1, 1: 2 },
+      Object.defineProperty({}, 'x', {
+        get: () => {
+          throw new Error('x');
+        },
+      }),
     );
     const arg = fc.oneof(
       { weight: 4, arbitrary: id },
@@ -139,7 +241,11 @@ describe.skipIf(skipNative)('fuzzing the raw addon', () => {
     };
     const op = fc.constantFrom(...OPS);
     const valid: Record<(typeof TARGETS)[number], fc.Arbitrary<unknown[]>> = {
-      write: fc.constantFrom([new Float32Array(6), [2, 3], 'float32'], [new Int32Array(3), [3], 'int32'], [new Float32Array(0), [0], 'float32']),
+      write: fc.constantFrom(
+        [new Float32Array(6), [2, 3], 'float32'],
+        [new Int32Array(3), [3], 'int32'],
+        [new Float32Array(0), [0], 'float32'],
+      ),
       read: fc.constantFrom(...B).map((b) => [b]),
       readSync: fc.constantFrom(...B).map((b) => [b]),
       dispose: fc.constant([]),
@@ -148,10 +254,20 @@ describe.skipIf(skipNative)('fuzzing the raw addon', () => {
       whenIdle: fc.constant([]),
       info: fc.constant([]),
       unary: fc.tuple(op, fc.constantFrom(...B)),
-      binary: fc.constantFrom<unknown[]>([B[0], [2, 3], B[7], [], [2, 3]], [B[1], [4], B[1], [4], [4]], [B[6], [2, 3], B[5], [3], [2, 3]]).chain((t) => op.map((o) => [o, ...t])),
+      binary: fc
+        .constantFrom<unknown[]>(
+          [B[0], [2, 3], B[7], [], [2, 3]],
+          [B[1], [4], B[1], [4], [4]],
+          [B[6], [2, 3], B[5], [3], [2, 3]],
+        )
+        .chain((t) => op.map((o) => [o, ...t])),
       where: fc.constant([B[6], [2, 3], B[0], [2, 3], B[7], [], [2, 3]]),
       cast: fc.tuple(fc.constantFrom(...B), fc.constantFrom('float32', 'int32')),
-      fill: fc.tuple(fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }), fc.double(), fc.constantFrom('float32', 'int32')),
+      fill: fc.tuple(
+        fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }),
+        fc.double(),
+        fc.constantFrom('float32', 'int32'),
+      ),
       biasAdd: fc.boolean().map((r) => [B[3], B[9], 2, 3, 25, r]),
       reduce: op.map((o) => [o, B[3], 2, 3, 25]),
       softmax: fc.constant([B[0], 2, 3]),
@@ -161,32 +277,70 @@ describe.skipIf(skipNative)('fuzzing the raw addon', () => {
       transpose: fc.constant([B[3], [2, 3, 5, 5], [0, 2, 3, 1]]),
       slice: fc.constant([B[3], [2, 3, 5, 5], [0, 1, 1, 0], [2, 2, 3, 5]]),
       pad: fc.double().map((v) => [B[0], [2, 3], [1, 0, 0, 2], v]),
-      concat: fc.constant([[B[0], B[0]], [[2, 3], [2, 3]], 1, [2, 6]]),
+      concat: fc.constant([
+        [B[0], B[0]],
+        [
+          [2, 3],
+          [2, 3],
+        ],
+        1,
+        [2, 6],
+      ]),
       matmul: fc.constant([B[0], B[0], false, true, 1, 1, 1, 2, 2, 3]),
-      conv2d: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 2 })).map(([s, p]) => [B[3], B[4], g(2, 3, 5, 2, 3, s, p)]),
+      conv2d: fc
+        .tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 2 }))
+        .map(([s, p]) => [B[3], B[4], g(2, 3, 5, 2, 3, s, p)]),
       conv2dBackpropInput: fc.constant([B[12], B[4], g(2, 3, 5, 2, 3, 1, 1)]),
       conv2dBackpropFilter: fc.constant([B[3], B[12], g(2, 3, 5, 2, 3, 1, 1)]),
-      im2col: fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 })).map(([k, s, p]) => [B[3], g(2, 3, 5, 1, k, s, p)]),
+      im2col: fc
+        .tuple(
+          fc.integer({ min: 1, max: 5 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 0, max: 2 }),
+        )
+        .map(([k, s, p]) => [B[3], g(2, 3, 5, 1, k, s, p)]),
       col2im: fc.constant([B[13], g(2, 3, 5, 1, 3, 1, 0)]),
-      maxPool: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 1 })).map(([k, s, p]) => [B[3], g(2, 3, 5, 3, k, s, p)]),
+      maxPool: fc
+        .tuple(
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 0, max: 1 }),
+        )
+        .map(([k, s, p]) => [B[3], g(2, 3, 5, 3, k, s, p)]),
       maxPoolBackward: fc.constant([B[3], B[14], g(2, 3, 5, 3, 2, 2, 0)]),
       avgPool: fc.constant([B[3], g(2, 3, 5, 3, 2, 2, 0)]),
       avgPoolBackward: fc.constant([B[14], g(2, 3, 5, 3, 2, 2, 0)]),
     };
     const mutated = (t: (typeof TARGETS)[number]) =>
-      fc.tuple(valid[t], fc.array(fc.tuple(fc.nat(11), arg), { maxLength: 2 }), fc.integer({ min: -1, max: 12 })).map(([args, edits, arity]) => {
-        const a = [...args];
-        for (const [i, v] of edits) a[i] = v;
-        if (arity >= 0 && edits.length > 0) a.length = arity; // sometimes too few or too many
-        return a;
-      });
+      fc
+        .tuple(
+          valid[t],
+          fc.array(fc.tuple(fc.nat(11), arg), { maxLength: 2 }),
+          fc.integer({ min: -1, max: 12 }),
+        )
+        .map(([args, edits, arity]) => {
+          const a = [...args];
+          for (const [i, v] of edits) a[i] = v;
+          if (arity >= 0 && edits.length > 0) a.length = arity; // sometimes too few or too many
+          return a;
+        });
     const call = fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom(...TARGETS).chain((t) => valid[t].map((a) => [t, a] as const)) },
-      { weight: 5, arbitrary: fc.constantFrom(...TARGETS).chain((t) => mutated(t).map((a) => [t, a] as const)) },
-      { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...TARGETS), fc.array(arg, { maxLength: 11 })) },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(...TARGETS).chain((t) => valid[t].map((a) => [t, a] as const)),
+      },
+      {
+        weight: 5,
+        arbitrary: fc.constantFrom(...TARGETS).chain((t) => mutated(t).map((a) => [t, a] as const)),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.tuple(fc.constantFrom(...TARGETS), fc.array(arg, { maxLength: 11 })),
+      },
     );
 
-    let calls = 0, ok = 0;
+    let calls = 0,
+      ok = 0;
     fc.assert(
       fc.property(call, ([name, args]) => {
         // Keep the base buffers alive: disposing created buffers (and bad ids) is fuzzed instead.
@@ -203,9 +357,13 @@ describe.skipIf(skipNative)('fuzzing the raw addon', () => {
         }
         ok++;
         if (typeof result === 'number') created.push(result);
-        if (result instanceof Promise) pending.push(result.catch((err: unknown) => checkError(err, `${name} (async)`)));
+        if (result instanceof Promise)
+          pending.push(result.catch((err: unknown) => checkError(err, `${name} (async)`)));
       }),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 10_000), seed: Number(process.env.FUZZ_SEED ?? 20250101) },
+      {
+        numRuns: Number(process.env.FUZZ_RUNS ?? 10_000),
+        seed: Number(process.env.FUZZ_SEED ?? 20250101),
+      },
     );
     await Promise.all(pending);
     console.log(`fuzz: ${calls} calls, ${ok} succeeded, ${created.length} buffers created`);

@@ -10,7 +10,13 @@ import { createNativeBackend } from './native-backend.js';
 
 registerBackend('native', () => createNativeBackend(), { priority: 2 });
 
-export { NativeBackend, NativeData, createNativeBackend, threadsFromEnv, type NativeBackendOptions } from './native-backend.js';
+export {
+  NativeBackend,
+  NativeData,
+  createNativeBackend,
+  threadsFromEnv,
+  type NativeBackendOptions,
+} from './native-backend.js';
 export { addonPath, buildCommand, loadAddon, packageRoot } from './loader.js';
 export { isNativeError, toTesseraError, type NativeErrorCode } from './errors.js';
 export type { NativeAddon, NativeMemory, BufferId } from './addon-types.js';

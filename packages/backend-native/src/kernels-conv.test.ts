@@ -22,11 +22,41 @@ interface Case {
 
 const cases: Case[] = [
   { name: '1x1 direct', x: [2, 8, 9, 7], outC: 5, k: [1, 1] },
-  { name: '1x1 with stride (im2col path)', x: [2, 4, 9, 7], outC: 3, k: [1, 1], opts: { stride: [2, 2] } },
-  { name: '3x3 pad 1, many row bands', x: [2, 16, 40, 64], outC: 8, k: [3, 3], opts: { pad: [1, 1, 1, 1] } },
-  { name: 'batch 1 (threaded BLAS, panel filled by channel)', x: [1, 16, 40, 64], outC: 8, k: [3, 3], opts: { pad: [1, 1, 1, 1] } },
-  { name: 'batch 3 over 2 threads', x: [3, 3, 11, 13], outC: 4, k: [3, 2], opts: { pad: [1, 0, 0, 1] } },
-  { name: 'stride 2, dilation 2, asymmetric padding', x: [2, 3, 13, 12], outC: 4, k: [3, 3], opts: { stride: [2, 2], dilation: [2, 2], pad: [2, 1, 0, 3] } },
+  {
+    name: '1x1 with stride (im2col path)',
+    x: [2, 4, 9, 7],
+    outC: 3,
+    k: [1, 1],
+    opts: { stride: [2, 2] },
+  },
+  {
+    name: '3x3 pad 1, many row bands',
+    x: [2, 16, 40, 64],
+    outC: 8,
+    k: [3, 3],
+    opts: { pad: [1, 1, 1, 1] },
+  },
+  {
+    name: 'batch 1 (threaded BLAS, panel filled by channel)',
+    x: [1, 16, 40, 64],
+    outC: 8,
+    k: [3, 3],
+    opts: { pad: [1, 1, 1, 1] },
+  },
+  {
+    name: 'batch 3 over 2 threads',
+    x: [3, 3, 11, 13],
+    outC: 4,
+    k: [3, 2],
+    opts: { pad: [1, 0, 0, 1] },
+  },
+  {
+    name: 'stride 2, dilation 2, asymmetric padding',
+    x: [2, 3, 13, 12],
+    outC: 4,
+    k: [3, 3],
+    opts: { stride: [2, 2], dilation: [2, 2], pad: [2, 1, 0, 3] },
+  },
   { name: '5x5 valid (conv case A shape, small batch)', x: [4, 1, 28, 28], outC: 6, k: [5, 5] },
 ];
 
@@ -65,14 +95,21 @@ for (const threads of [1, 2]) {
     }
 
     it('im2col and col2im', () => {
-      const g = naive.geometry([2, 3, 9, 8], 1, 3, 2, { stride: [2, 1], dilation: [1, 2], pad: [1, 2, 2, 0] });
+      const g = naive.geometry([2, 3, 9, 8], 1, 3, 2, {
+        stride: [2, 1],
+        dilation: [1, 2],
+        pad: [1, 2, 2, 0],
+      });
       const xv = randomValues(2 * 3 * 9 * 8, 4);
       const x = input(xv, [2, 3, 9, 8], 'float32', b);
       const cols = b.kernels.Im2Col({ x, geom: g });
       const colsV = read(b, cols);
       expect(maxRelErr(colsV, naive.im2col(g, xv))).toBe(0);
       const cshape = [g.batch, g.inChannels * g.kH * g.kW, g.outH * g.outW];
-      const back = b.kernels.Col2Im({ cols: { dataId: cols, shape: cshape, dtype: 'float32' }, geom: g });
+      const back = b.kernels.Col2Im({
+        cols: { dataId: cols, shape: cshape, dtype: 'float32' },
+        geom: g,
+      });
       expect(maxRelErr(read(b, back), naive.col2im(g, colsV))).toBeLessThan(TOL);
       for (const id of [x.dataId, cols, back]) b.disposeData(id);
     });
@@ -81,8 +118,13 @@ for (const threads of [1, 2]) {
       const g = naive.geometry([1, 1, 3, 3], 1, 2, 2);
       const x = input([1, 2, 3, 4, 2147483647, 6, 7, 8, 9], [1, 1, 3, 3], 'int32', b);
       const cols = b.kernels.Im2Col({ x, geom: g });
-      expect(Array.from(b.readSync(cols))).toEqual(Array.from(naive.im2col(g, [1, 2, 3, 4, 2147483647, 6, 7, 8, 9])));
-      const back = b.kernels.Col2Im({ cols: { dataId: cols, shape: [1, 4, 4], dtype: 'int32' }, geom: g });
+      expect(Array.from(b.readSync(cols))).toEqual(
+        Array.from(naive.im2col(g, [1, 2, 3, 4, 2147483647, 6, 7, 8, 9])),
+      );
+      const back = b.kernels.Col2Im({
+        cols: { dataId: cols, shape: [1, 4, 4], dtype: 'int32' },
+        geom: g,
+      });
       const got = b.readSync(back);
       expect(got).toBeInstanceOf(Int32Array);
       expect(got[4]).toBe((2147483647 * 4) | 0); // the centre is in all four windows

@@ -46,7 +46,9 @@ function missingMessage(path: string): string {
   const status = readStatus();
   const head = `the native addon is not built (${path} is missing).`;
   if (status && !status.ok && status.reason) {
-    const fix = status.fix ? ` Fix: ${status.fix}, then run \`${buildCommand()}\`.` : ` Then run \`${buildCommand()}\`.`;
+    const fix = status.fix
+      ? ` Fix: ${status.fix}, then run \`${buildCommand()}\`.`
+      : ` Then run \`${buildCommand()}\`.`;
     return `${head} The last build failed: ${status.reason}.${fix}`;
   }
   return (
@@ -58,8 +60,13 @@ function missingMessage(path: string): string {
 
 const cache = new Map<string, NativeAddon>();
 
-/** The addon, loaded once per process. Throws BackendError naming what is missing. */
-export function loadAddon(path: string = addonPath): NativeAddon {
+/**
+ * The addon, loaded once per process. Throws BackendError naming what is missing.
+ * TESSERA_NATIVE_ADDON may point at another build (a sanitizer or debug build).
+ */
+export function loadAddon(
+  path: string = process.env.TESSERA_NATIVE_ADDON || addonPath,
+): NativeAddon {
   const hit = cache.get(path);
   if (hit) return hit;
   if (!existsSync(path)) throw new BackendError(missingMessage(path));

@@ -2,7 +2,16 @@
  * Storage accounting: memory() is exact and returns to zero after dispose; a disposed buffer is a
  * clear error; disposing inputs of queued work is safe (they live until the work has run).
  */
-import { BackendError, matmul, memory, setBackend, tensor, tidy, registerBackend, type DataId } from '@tessera/core';
+import {
+  BackendError,
+  matmul,
+  memory,
+  setBackend,
+  tensor,
+  tidy,
+  registerBackend,
+  type DataId,
+} from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import { input, native, randomValues, skipNative } from './test/setup.js';
 
@@ -46,7 +55,21 @@ describe.skipIf(skipNative)('native memory', () => {
     const av = randomValues(n * n, 2);
     const a = input(av, [1, n, n]);
     const ids: DataId[] = [];
-    for (let i = 0; i < 4; i++) ids.push(b.kernels.MatMul({ a, b: a, transposeA: false, transposeB: false, batch: 1, batchA: 1, batchB: 1, m: n, n, k: n }));
+    for (let i = 0; i < 4; i++)
+      ids.push(
+        b.kernels.MatMul({
+          a,
+          b: a,
+          transposeA: false,
+          transposeB: false,
+          batch: 1,
+          batchA: 1,
+          batchB: 1,
+          m: n,
+          n,
+          k: n,
+        }),
+      );
     b.disposeData(a.dataId); // the queued GEMMs still read it
     expect(b.memory().numBuffers).toBe(4);
     const outs = await Promise.all(ids.map((id) => b.read(id)));
@@ -62,7 +85,15 @@ describe.skipIf(skipNative)('native memory', () => {
     registerBackend('native-memory-test', () => native(), { priority: -1 });
     await setBackend('native-memory-test');
     const before = memory().numBytes;
-    const kept = tidy(() => matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])));
+    const kept = tidy(() =>
+      matmul(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        tensor([[5], [6]]),
+      ),
+    );
     expect(memory().numBytes - before).toBe(8);
     expect(native().memory().numBytes).toBe(memory().backends['native']?.numBytes);
     expect(Array.from(await kept.data())).toEqual([17, 39]);

@@ -59,14 +59,21 @@ export class NativeBackend implements Backend {
     this.name = name;
     this.numThreads = numThreads;
     guard(() => addon.setNumThreads(numThreads));
-    this.kernels = createKernels(addon, (d, op, arg) => this.idOf(d, op, arg), (id) => this.wrap(id));
+    this.kernels = createKernels(
+      addon,
+      (d, op, arg) => this.idOf(d, op, arg),
+      (id) => this.wrap(id),
+    );
   }
 
   /** The addon id behind a DataId of this backend (a BackendError for anything else). */
   idOf(dataId: DataId, op: string, arg: string): BufferId {
-    if (this.#destroyed) throw new BackendError(`${op}: the native backend '${this.name}' was destroyed`);
+    if (this.#destroyed)
+      throw new BackendError(`${op}: the native backend '${this.name}' was destroyed`);
     if (!(dataId instanceof NativeData) || dataId.owner !== this) {
-      throw new BackendError(`${op}: '${arg}' is not a buffer of the native backend '${this.name}'`);
+      throw new BackendError(
+        `${op}: '${arg}' is not a buffer of the native backend '${this.name}'`,
+      );
     }
     return dataId.id;
   }
@@ -78,7 +85,8 @@ export class NativeBackend implements Backend {
   }
 
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
-    if (this.#destroyed) throw new BackendError(`write: the native backend '${this.name}' was destroyed`);
+    if (this.#destroyed)
+      throw new BackendError(`write: the native backend '${this.name}' was destroyed`);
     return this.wrap(guard(() => this.addon.write(values, shape, dtype)));
   }
 

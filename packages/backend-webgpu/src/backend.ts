@@ -99,12 +99,17 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
           "and await setBackend('webgpu').",
       ));
   if (options.device) {
-    const ctx = new GpuContext(options.device, 'caller-provided device', {
-      ownsDevice: false,
-      onLost,
-      ...(options.tuning ? { tuning: options.tuning } : {}),
-      ...(options.maxDispatchesPerBatch ? { maxDispatchesPerBatch: options.maxDispatchesPerBatch } : {}),
-    });
+    const ctx = new GpuContext(
+      options.device,
+      'caller-provided device',
+      {
+        ownsDevice: false,
+        onLost,
+        ...(options.tuning ? { tuning: options.tuning } : {}),
+        ...(options.maxDispatchesPerBatch ? { maxDispatchesPerBatch: options.maxDispatchesPerBatch } : {}),
+      },
+      options.device.adapterInfo,
+    );
     return new WebGPUBackend(ctx);
   }
   const found = await findAdapter(options);
@@ -124,7 +129,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     onLost,
     ...(options.tuning ? { tuning: options.tuning } : {}),
     ...(options.maxDispatchesPerBatch ? { maxDispatchesPerBatch: options.maxDispatchesPerBatch } : {}),
-  });
+  }, found.adapter.info);
   const backend = new WebGPUBackend(ctx);
   // Hold the instance that owns the adapter for as long as the backend lives.
   keepAlive.set(backend, found.gpu);

@@ -50,12 +50,10 @@ function inputsFor(layer: Module, xShape: number[], seed: number): GradcheckInpu
   const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
   return [
     { values: randomArray(size(xShape), seed), shape: xShape },
-    ...layer
-      .parameterInfo()
-      .map((p, i) => ({
-        values: randomArray(p.size, seed + 1 + i, -0.8, 0.8),
-        shape: [...p.shape],
-      })),
+    ...layer.parameterInfo().map((p, i) => ({
+      values: randomArray(p.size, seed + 1 + i, -0.8, 0.8),
+      shape: [...p.shape],
+    })),
   ];
 }
 

@@ -27,6 +27,7 @@ export * from './losses.js';
 export { Optimizer, type UpdateResult } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
+export { constantLr, cosineDecay, type LrSchedule } from './optim/schedule.js';
 export {
   trainStep,
   countCorrect,
@@ -47,6 +48,7 @@ export { FormatError } from './errors.js';
 export { formatCount, formatCompact, renderTable } from './format.js';
 export * from './data/dataset.js';
 export * from './data/batches.js';
+export { randomShift, type Augmentation } from './data/augment.js';
 export * from './data/idx.js';
 export { loadMnist, loadMnistAll, type MnistOptions, type MnistSplit } from './data/mnist.js';
 export * from './models.js';

@@ -9,6 +9,9 @@ import {
   MODELS,
   SGD,
   batches,
+  constantLr,
+  cosineDecay,
+  randomShift,
   evaluate,
   isModelName,
   mixSeed,
@@ -33,9 +36,11 @@ export const TRAIN_DEFAULTS = {
   data: 'mnist',
   epochs: 4,
   batchSize: 32,
-  lr: 0.002,
+  lr: 0.003,
   optimizer: 'adam',
   momentum: 0.9,
+  schedule: 'cosine',
+  augment: 2,
   seed: 0,
 } as const;
 
@@ -102,6 +107,18 @@ export const trainCommand: Command = {
       description: 'SGD momentum',
       default: TRAIN_DEFAULTS.momentum,
     },
+    {
+      name: 'schedule',
+      type: 'string',
+      description: "learning-rate schedule: 'cosine' (decays to 0 over the run) or 'constant'",
+      default: TRAIN_DEFAULTS.schedule,
+    },
+    {
+      name: 'augment',
+      type: 'number',
+      description: 'shift training images by up to this many pixels (0: off)',
+      default: TRAIN_DEFAULTS.augment,
+    },
     { name: 'weight-decay', type: 'number', description: 'L2 weight decay', default: 0 },
     {
       name: 'seed',
@@ -144,6 +161,16 @@ async function train(options: OptionValues): Promise<number> {
     Number(options['weight-decay']),
   );
   const out = typeof options.out === 'string' ? options.out : `${modelName}.safetensors`;
+  const scheduleName = String(options.schedule);
+  if (scheduleName !== 'cosine' && scheduleName !== 'constant') {
+    throw new UsageError(`--schedule must be 'cosine' or 'constant', got '${scheduleName}'`);
+  }
+  const shift = Number(options.augment);
+  if (!Number.isInteger(shift) || shift < 0) {
+    throw new UsageError(
+      `--augment must be a non-negative integer, got ${String(options.augment)}`,
+    );
+  }
 
   const backend = await chooseBackend(options.backend as string | undefined, (l) =>
     console.error(l),
@@ -163,7 +190,8 @@ async function train(options: OptionValues): Promise<number> {
       `${test.size.toLocaleString('en-US')} test, ${inputShape.join('x')}, ${trainSet.numClasses} classes), backend ${backend.name}`,
   );
   console.log(
-    `${optimizer.name} lr ${lr}, batch size ${batchSize}, ${epochs} epoch${epochs > 1 ? 's' : ''}, seed ${seed}\n`,
+    `${optimizer.name} lr ${lr} (${scheduleName}), batch size ${batchSize}, ${epochs} epoch${epochs > 1 ? 's' : ''}, ` +
+      `augmentation: ${shift > 0 ? `random shifts of up to ${shift} px` : 'none'}, seed ${seed}\n`,
   );
   console.log(summary(model, inputShape).text);
   console.log('');
@@ -172,6 +200,9 @@ async function train(options: OptionValues): Promise<number> {
   let trainImages = 0;
   let trainSeconds = 0;
   const steps = numBatches(trainSet, { batchSize });
+  const lrAt = scheduleName === 'cosine' ? cosineDecay(lr, steps * epochs) : constantLr(lr);
+  const augment = shift > 0 ? randomShift(shift) : undefined;
+  let globalStep = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const bar = new ProgressBar(`epoch ${epoch}/${epochs}`, steps);
     const t0 = performance.now();
@@ -183,7 +214,9 @@ async function train(options: OptionValues): Promise<number> {
       const secs = (performance.now() - t0) / 1000;
       return `loss ${(lossSum / Math.max(seen, 1)).toFixed(4)}  acc ${pct(correct / Math.max(seen, 1))}  ${Math.round(seen / Math.max(secs, 1e-9))} img/s`;
     };
-    for (const b of batches(trainSet, { batchSize, shuffle: true, seed: mixSeed(seed, epoch) })) {
+    const order = { batchSize, shuffle: true, seed: mixSeed(seed, epoch), augment };
+    for (const b of batches(trainSet, order)) {
+      optimizer.lr = lrAt(globalStep++);
       const r = trainStep(model, optimizer, b.x, b.y);
       lossSum += (await r.loss.data())[0] * b.size;
       if (r.correct) correct += (await r.correct.data())[0];

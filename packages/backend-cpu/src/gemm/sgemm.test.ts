@@ -30,7 +30,14 @@ function naive(
 }
 
 /** Max of |got - want| / (1 + |want|) over the m x n block of c at (cOff, ldc). */
-function relErr(c: Float32Array, cOff: number, ldc: number, want: Float64Array, m: number, n: number): number {
+function relErr(
+  c: Float32Array,
+  cOff: number,
+  ldc: number,
+  want: Float64Array,
+  m: number,
+  n: number,
+): number {
   let worst = 0;
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
@@ -41,7 +48,14 @@ function relErr(c: Float32Array, cOff: number, ldc: number, want: Float64Array, 
   return worst;
 }
 
-function check(m: number, n: number, k: number, transA: boolean, transB: boolean, seed: number): void {
+function check(
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  seed: number,
+): void {
   const a = randF32(m * k, seed);
   const b = randF32(k * n, seed + 1);
   const c = new Float32Array(m * n).fill(NaN); // overwrite mode must never read C
@@ -90,7 +104,15 @@ describe('sgemm', () => {
     sgemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c });
     expect([...c]).toEqual([0, 0, 0, 0, 0, 0]);
     const d = new Float32Array(4).fill(7);
-    sgemm({ m: 2, n: 2, k: 0, a: new Float32Array(0), b: new Float32Array(0), c: d, accumulate: true });
+    sgemm({
+      m: 2,
+      n: 2,
+      k: 0,
+      a: new Float32Array(0),
+      b: new Float32Array(0),
+      c: d,
+      accumulate: true,
+    });
     expect([...d]).toEqual([7, 7, 7, 7]);
     const e = new Float32Array(3).fill(7);
     sgemm({ m: 0, n: 3, k: 4, a: new Float32Array(0), b: new Float32Array(12), c: e });
@@ -112,13 +134,32 @@ describe('sgemm', () => {
       const b = randF32(4 + bRows * ldb, 2);
       const c0 = randF32(2 + m * ldc, 3);
       const c = c0.slice();
-      sgemm({ m, n, k, a, aOffset: 8, lda, transA: tA, b, bOffset: 4, ldb, transB: tB, c, cOffset: 2, ldc, accumulate: true });
+      sgemm({
+        m,
+        n,
+        k,
+        a,
+        aOffset: 8,
+        lda,
+        transA: tA,
+        b,
+        bOffset: 4,
+        ldb,
+        transB: tB,
+        c,
+        cOffset: 2,
+        ldc,
+        accumulate: true,
+      });
       const prod = naive(m, n, k, a.subarray(8), lda, tA, b.subarray(4), ldb, tB);
       const want = new Float64Array(m * n);
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) want[i * n + j] = prod[i * n + j] + c0[2 + i * ldc + j];
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) want[i * n + j] = prod[i * n + j] + c0[2 + i * ldc + j];
       expect(relErr(c, 2, ldc, want, m, n)).toBeLessThan(1e-5);
       // Padding columns between rows and the prefix must be untouched.
-      for (let i = 0; i < m; i++) for (let j = n; j < ldc && 2 + i * ldc + j < c.length; j++) expect(c[2 + i * ldc + j]).toBe(c0[2 + i * ldc + j]);
+      for (let i = 0; i < m; i++)
+        for (let j = n; j < ldc && 2 + i * ldc + j < c.length; j++)
+          expect(c[2 + i * ldc + j]).toBe(c0[2 + i * ldc + j]);
       expect(c[0]).toBe(c0[0]);
       expect(c[1]).toBe(c0[1]);
     }

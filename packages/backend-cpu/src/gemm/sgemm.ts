@@ -9,6 +9,7 @@
  */
 import { gemmBlocked } from './blocked.js';
 import { matrixTimesColumn, rowTimesMatrix } from './gemv.js';
+import { parallelGemm } from './parallel.js';
 
 export interface GemmCall {
   readonly m: number;
@@ -76,8 +77,26 @@ export function sgemmStrided(
     return;
   }
   if (n === 1) {
-    matrixTimesColumn(m, k, a, aOff, lda, transA, b, bOff, transB ? 1 : ldb, c, cOff, ldc, accumulate);
+    matrixTimesColumn(
+      m,
+      k,
+      a,
+      aOff,
+      lda,
+      transA,
+      b,
+      bOff,
+      transB ? 1 : ldb,
+      c,
+      cOff,
+      ldc,
+      accumulate,
+    );
     return;
   }
+  // Large products go to the worker pool when one is running (opt-in); otherwise, or when the
+  // pool declines (too small, still starting), this thread does all the work.
+  if (parallelGemm(m, n, k, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, accumulate))
+    return;
   gemmBlocked(m, n, k, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, accumulate);
 }

@@ -3,7 +3,10 @@ import type { DataId } from '@tessera/core';
 import type { CpuStorage } from '../storage.js';
 import type { KernelArgs } from './types.js';
 
-export function biasAdd(store: CpuStorage, { x, bias, outer, channels, inner, relu }: KernelArgs<'BiasAdd'>): DataId {
+export function biasAdd(
+  store: CpuStorage,
+  { x, bias, outer, channels, inner, relu }: KernelArgs<'BiasAdd'>,
+): DataId {
   const xv = store.values(x);
   const bv = store.values(bias);
   const y = store.alloc(x.dtype, xv.length);

@@ -46,32 +46,44 @@ export function binaryRun(
   const end = yo + n;
   switch (op) {
     case 'add':
-      if (sa === 1 && sb === 1) for (let i = yo, d = ao - yo, e = bo - yo; i < end; i++) y[i] = a[i + d] + b[i + e];
-      else for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = a[ia] + b[ib];
+      if (sa === 1 && sb === 1)
+        for (let i = yo, d = ao - yo, e = bo - yo; i < end; i++) y[i] = a[i + d] + b[i + e];
+      else
+        for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = a[ia] + b[ib];
       return;
     case 'sub':
-      if (sa === 1 && sb === 1) for (let i = yo, d = ao - yo, e = bo - yo; i < end; i++) y[i] = a[i + d] - b[i + e];
-      else for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = a[ia] - b[ib];
+      if (sa === 1 && sb === 1)
+        for (let i = yo, d = ao - yo, e = bo - yo; i < end; i++) y[i] = a[i + d] - b[i + e];
+      else
+        for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = a[ia] - b[ib];
       return;
     case 'mul':
-      if (imul) for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = Math.imul(a[ia], b[ib]);
-      else if (sa === 1 && sb === 1) for (let i = yo, d = ao - yo, e = bo - yo; i < end; i++) y[i] = a[i + d] * b[i + e];
-      else for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = a[ia] * b[ib];
+      if (imul)
+        for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb)
+          y[i] = Math.imul(a[ia], b[ib]);
+      else if (sa === 1 && sb === 1)
+        for (let i = yo, d = ao - yo, e = bo - yo; i < end; i++) y[i] = a[i + d] * b[i + e];
+      else
+        for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = a[ia] * b[ib];
       return;
     case 'div':
       for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = a[ia] / b[ib];
       return;
     case 'maximum':
-      for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = Math.max(a[ia], b[ib]);
+      for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb)
+        y[i] = Math.max(a[ia], b[ib]);
       return;
     case 'minimum':
-      for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = Math.min(a[ia], b[ib]);
+      for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb)
+        y[i] = Math.min(a[ia], b[ib]);
       return;
     case 'greater':
-      for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = a[ia] > b[ib] ? 1 : 0;
+      for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb)
+        y[i] = a[ia] > b[ib] ? 1 : 0;
       return;
     case 'equal':
-      for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb) y[i] = a[ia] === b[ib] ? 1 : 0;
+      for (let i = yo, ia = ao, ib = bo; i < end; i++, ia += sa, ib += sb)
+        y[i] = a[ia] === b[ib] ? 1 : 0;
       return;
   }
 }

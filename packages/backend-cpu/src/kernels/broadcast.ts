@@ -28,7 +28,10 @@ function stridesOver(shape: readonly number[], outShape: readonly number[]): num
   return s;
 }
 
-export function planBroadcast(outShape: readonly number[], shapes: readonly (readonly number[])[]): BroadcastPlan {
+export function planBroadcast(
+  outShape: readonly number[],
+  shapes: readonly (readonly number[])[],
+): BroadcastPlan {
   const full = shapes.map((s) => stridesOver(s, outShape));
   const dims: number[] = [];
   const strides: number[][] = shapes.map(() => []);
@@ -37,8 +40,7 @@ export function planBroadcast(outShape: readonly number[], shapes: readonly (rea
     if (n === 1) continue; // size-1 axes contribute nothing to the walk
     const last = dims.length - 1;
     // Merge with the previous axis when every operand steps through both as one.
-    const mergeable =
-      last >= 0 && full.every((s, k) => strides[k][last] === s[d] * n);
+    const mergeable = last >= 0 && full.every((s, k) => strides[k][last] === s[d] * n);
     if (mergeable) {
       dims[last] *= n;
       for (let k = 0; k < full.length; k++) strides[k][last] = full[k][d];

@@ -1,9 +1,30 @@
 import type { ConvGeometry } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
-import { expectClose, geometry, GEOMETRIES, put, randF32, run, testBackend } from '../test-utils.js';
+import {
+  expectClose,
+  geometry,
+  GEOMETRIES,
+  put,
+  randF32,
+  run,
+  testBackend,
+} from '../test-utils.js';
 
 /** Calls fn for every tap of every window that lands inside the image (direct convolution). */
-function taps(g: ConvGeometry, fn: (n: number, o: number, c: number, oh: number, ow: number, i: number, j: number, h: number, w: number) => void): void {
+function taps(
+  g: ConvGeometry,
+  fn: (
+    n: number,
+    o: number,
+    c: number,
+    oh: number,
+    ow: number,
+    i: number,
+    j: number,
+    h: number,
+    w: number,
+  ) => void,
+): void {
   for (let n = 0; n < g.batch; n++)
     for (let o = 0; o < g.outChannels; o++)
       for (let c = 0; c < g.inChannels; c++)
@@ -17,9 +38,12 @@ function taps(g: ConvGeometry, fn: (n: number, o: number, c: number, oh: number,
               }
 }
 
-const xAt = (g: ConvGeometry, n: number, c: number, h: number, w: number) => ((n * g.inChannels + c) * g.inH + h) * g.inW + w;
-const yAt = (g: ConvGeometry, n: number, o: number, oh: number, ow: number) => ((n * g.outChannels + o) * g.outH + oh) * g.outW + ow;
-const wAt = (g: ConvGeometry, o: number, c: number, i: number, j: number) => ((o * g.inChannels + c) * g.kH + i) * g.kW + j;
+const xAt = (g: ConvGeometry, n: number, c: number, h: number, w: number) =>
+  ((n * g.inChannels + c) * g.inH + h) * g.inW + w;
+const yAt = (g: ConvGeometry, n: number, o: number, oh: number, ow: number) =>
+  ((n * g.outChannels + o) * g.outH + oh) * g.outW + ow;
+const wAt = (g: ConvGeometry, o: number, c: number, i: number, j: number) =>
+  ((o * g.inChannels + c) * g.kH + i) * g.kW + j;
 
 function checkConv(g: ConvGeometry, seed: number): void {
   const b = testBackend();
@@ -54,14 +78,32 @@ describe('Conv2D and its backprops', () => {
   });
 
   it('pointwise (1x1, stride 1) path with a batch', () => {
-    checkConv(geometry({ batch: 3, inChannels: 5, inH: 4, inW: 7, outChannels: 6, kH: 1, kW: 1 }), 3);
+    checkConv(
+      geometry({ batch: 3, inChannels: 5, inH: 4, inW: 7, outChannels: 6, kH: 1, kW: 1 }),
+      3,
+    );
   });
 
   it('column bands (image larger than one band), odd sizes', () => {
-    checkConv(geometry({ batch: 2, inChannels: 16, inH: 41, inW: 66, outChannels: 3, kH: 3, kW: 3, pad: [0, 1, 1, 0] }), 5);
+    checkConv(
+      geometry({
+        batch: 2,
+        inChannels: 16,
+        inH: 41,
+        inW: 66,
+        outChannels: 3,
+        kH: 3,
+        kW: 3,
+        pad: [0, 1, 1, 0],
+      }),
+      5,
+    );
   });
 
   it('the MNIST-style first layer (1 channel, 5x5, valid)', () => {
-    checkConv(geometry({ batch: 2, inChannels: 1, inH: 28, inW: 28, outChannels: 4, kH: 5, kW: 5 }), 7);
+    checkConv(
+      geometry({ batch: 2, inChannels: 1, inH: 28, inW: 28, outChannels: 4, kH: 5, kW: 5 }),
+      7,
+    );
   });
 });

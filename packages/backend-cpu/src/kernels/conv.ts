@@ -22,7 +22,8 @@ const BAND_ELEMS = 256 * 1024;
 let colScratch = new Float32Array(0);
 
 function columns(size: number): Float32Array {
-  if (colScratch.length < size) colScratch = new Float32Array(Math.max(size, Math.ceil(colScratch.length * 1.5)));
+  if (colScratch.length < size)
+    colScratch = new Float32Array(Math.max(size, Math.ceil(colScratch.length * 1.5)));
   return colScratch;
 }
 
@@ -69,7 +70,23 @@ export function conv2d(store: CpuStorage, { x, w, geom: g }: KernelArgs<'Conv2D'
         const oh1 = Math.min(g.outH, oh0 + R);
         const Lb = (oh1 - oh0) * g.outW;
         im2colRows(xv, n * image, g, cols, 0, oh0, oh1);
-        sgemmStrided(O, Lb, ckk, wv, 0, ckk, false, cols, 0, Lb, false, y, n * O * L + oh0 * g.outW, L, false);
+        sgemmStrided(
+          O,
+          Lb,
+          ckk,
+          wv,
+          0,
+          ckk,
+          false,
+          cols,
+          0,
+          Lb,
+          false,
+          y,
+          n * O * L + oh0 * g.outW,
+          L,
+          false,
+        );
       }
     }
   }
@@ -78,7 +95,10 @@ export function conv2d(store: CpuStorage, { x, w, geom: g }: KernelArgs<'Conv2D'
   return store.register(y);
 }
 
-export function conv2dBackpropInput(store: CpuStorage, { dy, w, geom: g }: KernelArgs<'Conv2DBackpropInput'>): DataId {
+export function conv2dBackpropInput(
+  store: CpuStorage,
+  { dy, w, geom: g }: KernelArgs<'Conv2DBackpropInput'>,
+): DataId {
   const ds = store.valuesF32(dy);
   const ws = store.valuesF32(w);
   const dyv = ds.data;
@@ -103,7 +123,23 @@ export function conv2dBackpropInput(store: CpuStorage, { dy, w, geom: g }: Kerne
         for (let oh0 = 0; oh0 < g.outH; oh0 += R) {
           const oh1 = Math.min(g.outH, oh0 + R);
           const Lb = (oh1 - oh0) * g.outW;
-          sgemmStrided(ckk, Lb, O, wv, 0, ckk, true, dyv, n * O * L + oh0 * g.outW, L, false, cols, 0, Lb, false);
+          sgemmStrided(
+            ckk,
+            Lb,
+            O,
+            wv,
+            0,
+            ckk,
+            true,
+            dyv,
+            n * O * L + oh0 * g.outW,
+            L,
+            false,
+            cols,
+            0,
+            Lb,
+            false,
+          );
           col2imRows(cols, 0, g, dx, n * image, oh0, oh1);
         }
       }
@@ -114,7 +150,10 @@ export function conv2dBackpropInput(store: CpuStorage, { dy, w, geom: g }: Kerne
   return store.register(dx);
 }
 
-export function conv2dBackpropFilter(store: CpuStorage, { x, dy, geom: g }: KernelArgs<'Conv2DBackpropFilter'>): DataId {
+export function conv2dBackpropFilter(
+  store: CpuStorage,
+  { x, dy, geom: g }: KernelArgs<'Conv2DBackpropFilter'>,
+): DataId {
   const xs = store.valuesF32(x);
   const ds = store.valuesF32(dy);
   const xv = xs.data;
@@ -139,7 +178,23 @@ export function conv2dBackpropFilter(store: CpuStorage, { x, dy, geom: g }: Kern
         const oh1 = Math.min(g.outH, oh0 + R);
         const Lb = (oh1 - oh0) * g.outW;
         im2colRows(xv, n * image, g, cols, 0, oh0, oh1);
-        sgemmStrided(O, ckk, Lb, dyv, n * O * L + oh0 * g.outW, L, false, cols, 0, Lb, true, dw, 0, ckk, !first);
+        sgemmStrided(
+          O,
+          ckk,
+          Lb,
+          dyv,
+          n * O * L + oh0 * g.outW,
+          L,
+          false,
+          cols,
+          0,
+          Lb,
+          true,
+          dw,
+          0,
+          ckk,
+          !first,
+        );
         first = false;
       }
     }

@@ -1,6 +1,16 @@
 import type { BinaryOp, UnaryOp } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
-import { broadcastAt, expectClose, put, randF32, randI32, run, sizeOf, testBackend, unravel } from '../test-utils.js';
+import {
+  broadcastAt,
+  expectClose,
+  put,
+  randF32,
+  randI32,
+  run,
+  sizeOf,
+  testBackend,
+  unravel,
+} from '../test-utils.js';
 
 const unaryRef: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
@@ -27,7 +37,14 @@ const binaryRef: Record<BinaryOp, (a: number, b: number) => number> = {
 };
 
 /** Broadcast result computed element by element from multi-indices. */
-function naiveBinary(op: BinaryOp, a: ArrayLike<number>, as: number[], b: ArrayLike<number>, bs: number[], out: number[]): Float64Array {
+function naiveBinary(
+  op: BinaryOp,
+  a: ArrayLike<number>,
+  as: number[],
+  b: ArrayLike<number>,
+  bs: number[],
+  out: number[],
+): Float64Array {
   const y = new Float64Array(sizeOf(out));
   for (let i = 0; i < y.length; i++) {
     const idx = unravel(i, out);
@@ -87,21 +104,51 @@ describe('Binary', () => {
   // middle-axis broadcast, rank promotion, size-1 and size-0 dims.
   const patterns: [number[], number[]][] = [
     [[7], [7]],
-    [[3, 5], [3, 5]],
+    [
+      [3, 5],
+      [3, 5],
+    ],
     [[3, 5], []],
     [[], [3, 5]],
     [[1], [4, 3]],
     [[4, 3], [3]],
-    [[4, 3], [1, 3]],
-    [[4, 3], [4, 1]],
-    [[4, 1], [1, 3]],
-    [[2, 3, 4, 5], [1, 3, 1, 1]],
-    [[2, 1, 4], [3, 1]],
-    [[5, 1, 1], [1, 1, 6]],
-    [[1, 1], [1, 1]],
-    [[2, 3, 1, 5], [2, 1, 4, 5]],
+    [
+      [4, 3],
+      [1, 3],
+    ],
+    [
+      [4, 3],
+      [4, 1],
+    ],
+    [
+      [4, 1],
+      [1, 3],
+    ],
+    [
+      [2, 3, 4, 5],
+      [1, 3, 1, 1],
+    ],
+    [
+      [2, 1, 4],
+      [3, 1],
+    ],
+    [
+      [5, 1, 1],
+      [1, 1, 6],
+    ],
+    [
+      [1, 1],
+      [1, 1],
+    ],
+    [
+      [2, 3, 1, 5],
+      [2, 1, 4, 5],
+    ],
     [[0, 3], [3]],
-    [[2, 0], [2, 1]],
+    [
+      [2, 0],
+      [2, 1],
+    ],
   ];
   const ops = Object.keys(binaryRef) as BinaryOp[];
 
@@ -166,9 +213,17 @@ describe('Where', () => {
     const b = testBackend();
     const cases: [number[], number[], number[]][] = [
       [[6], [6], [6]],
-      [[2, 1], [1, 3], [2, 3]],
+      [
+        [2, 1],
+        [1, 3],
+        [2, 3],
+      ],
       [[3], [2, 3], []],
-      [[1, 4, 1], [2, 1, 5], [4, 5]],
+      [
+        [1, 4, 1],
+        [2, 1, 5],
+        [4, 5],
+      ],
       [[0, 2], [2], [1]],
     ];
     let seed = 7;
@@ -184,7 +239,8 @@ describe('Where', () => {
       const want = new Float64Array(sizeOf(out));
       for (let i = 0; i < want.length; i++) {
         const idx = unravel(i, out);
-        want[i] = cv[broadcastAt(idx, cs)] !== 0 ? av[broadcastAt(idx, as)] : bv[broadcastAt(idx, bs)];
+        want[i] =
+          cv[broadcastAt(idx, cs)] !== 0 ? av[broadcastAt(idx, as)] : bv[broadcastAt(idx, bs)];
       }
       expectClose(run(b, 'Where', { cond: c, a, b: bb, outShape: out }), want, 0);
       for (const t of [a, bb, c]) b.disposeData(t.dataId);
@@ -192,7 +248,7 @@ describe('Where', () => {
     expect(b.memory().numBytes).toBe(0);
   });
 
-  it('output dtype is a\'s', () => {
+  it("output dtype is a's", () => {
     const b = testBackend();
     const c = put(b, new Int32Array([1, 0]), [2]);
     const a = put(b, new Int32Array([5, 6]), [2]);

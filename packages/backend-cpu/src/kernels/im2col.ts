@@ -27,7 +27,17 @@ export function im2colRows(
   oh0: number,
   oh1: number,
 ): void {
-  const { inH: H, inW: W, kH, kW, strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, outW } = g;
+  const {
+    inH: H,
+    inW: W,
+    kH,
+    kW,
+    strideH: sH,
+    strideW: sW,
+    dilationH: dH,
+    dilationW: dW,
+    outW,
+  } = g;
   const plane = H * W;
   let o = cOff;
   for (let c = 0; c < g.inChannels; c++) {
@@ -65,7 +75,17 @@ export function col2imRows(
   oh0: number,
   oh1: number,
 ): void {
-  const { inH: H, inW: W, kH, kW, strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, outW } = g;
+  const {
+    inH: H,
+    inW: W,
+    kH,
+    kW,
+    strideH: sH,
+    strideW: sW,
+    dilationH: dH,
+    dilationW: dW,
+    outW,
+  } = g;
   const plane = H * W;
   let o = cOff;
   for (let c = 0; c < g.inChannels; c++) {

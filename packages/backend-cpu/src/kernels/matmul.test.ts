@@ -20,7 +20,10 @@ function naiveBatched(
     for (let i = 0; i < m; i++)
       for (let j = 0; j < n; j++) {
         let s = 0;
-        for (let p = 0; p < k; p++) s += (tA ? a[ao + p * m + i] : a[ao + i * k + p]) * (tB ? b[bo + j * k + p] : b[bo + p * n + j]);
+        for (let p = 0; p < k; p++)
+          s +=
+            (tA ? a[ao + p * m + i] : a[ao + i * k + p]) *
+            (tB ? b[bo + j * k + p] : b[bo + p * n + j]);
         y[t * m * n + i * n + j] = s;
       }
   }
@@ -51,7 +54,18 @@ describe('MatMul', () => {
               const bv = randF32(batchB * k * n, seed++);
               const a = put(be, av, tA ? [batchA, k, m] : [batchA, m, k]);
               const b = put(be, bv, tB ? [batchB, n, k] : [batchB, k, n]);
-              const y = run(be, 'MatMul', { a, b, transposeA: tA, transposeB: tB, batch, batchA, batchB, m, n, k });
+              const y = run(be, 'MatMul', {
+                a,
+                b,
+                transposeA: tA,
+                transposeB: tB,
+                batch,
+                batchA,
+                batchB,
+                m,
+                n,
+                k,
+              });
               expect(y).toBeInstanceOf(Float32Array);
               expectClose(y, naiveBatched(av, bv, tA, tB, batch, batchA, batchB, m, n, k));
               be.disposeData(a.dataId);
@@ -68,7 +82,18 @@ describe('MatMul', () => {
     for (const tB of [false, true]) {
       const a = put(be, av, [batch, m, k]);
       const b = put(be, bv, tB ? [n, k] : [k, n]);
-      const y = run(be, 'MatMul', { a, b, transposeA: false, transposeB: tB, batch, batchA: batch, batchB: 1, m, n, k });
+      const y = run(be, 'MatMul', {
+        a,
+        b,
+        transposeA: false,
+        transposeB: tB,
+        batch,
+        batchA: batch,
+        batchB: 1,
+        m,
+        n,
+        k,
+      });
       expectClose(y, naiveBatched(av, bv, false, tB, batch, batch, 1, m, n, k));
       be.disposeData(a.dataId);
       be.disposeData(b.dataId);

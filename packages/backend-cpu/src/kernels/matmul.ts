@@ -14,12 +14,44 @@ export function matMul(store: CpuStorage, args: KernelArgs<'MatMul'>): DataId {
   if (batch > 1 && batchB === 1 && batchA === batch && !transposeA) {
     // A shared right operand: the batch of A stacks into one tall [batch*m, k] matrix, so
     // B is packed once instead of once per batch entry (x[N, T, k] @ W in a dense layer).
-    sgemmStrided(batch * m, n, k, a.data, 0, lda, false, b.data, 0, ldb, transposeB, y, 0, n, false);
+    sgemmStrided(
+      batch * m,
+      n,
+      k,
+      a.data,
+      0,
+      lda,
+      false,
+      b.data,
+      0,
+      ldb,
+      transposeB,
+      y,
+      0,
+      n,
+      false,
+    );
   } else {
     for (let t = 0; t < batch; t++) {
       const aOff = (batchA === 1 ? 0 : t) * m * k;
       const bOff = (batchB === 1 ? 0 : t) * k * n;
-      sgemmStrided(m, n, k, a.data, aOff, lda, transposeA, b.data, bOff, ldb, transposeB, y, t * m * n, n, false);
+      sgemmStrided(
+        m,
+        n,
+        k,
+        a.data,
+        aOff,
+        lda,
+        transposeA,
+        b.data,
+        bOff,
+        ldb,
+        transposeB,
+        y,
+        t * m * n,
+        n,
+        false,
+      );
     }
   }
   if (a.scratch) store.recycle(a.data);

@@ -18,7 +18,16 @@ function tapRange(start: number, d: number, k: number, size: number): [number, n
 /** Visits each output position of every plane with its window's valid tap ranges. */
 function forEachWindow(
   g: ConvGeometry,
-  fn: (plane: number, out: number, h0: number, iLo: number, iHi: number, w0: number, jLo: number, jHi: number) => void,
+  fn: (
+    plane: number,
+    out: number,
+    h0: number,
+    iLo: number,
+    iHi: number,
+    w0: number,
+    jLo: number,
+    jHi: number,
+  ) => void,
 ): void {
   const planes = g.batch * g.inChannels;
   // Column ranges repeat for every row of windows: compute them once.
@@ -59,7 +68,10 @@ export function maxPool(store: CpuStorage, { x, geom: g }: KernelArgs<'MaxPool'>
   return store.register(y);
 }
 
-export function maxPoolBackward(store: CpuStorage, { x, dy, geom: g }: KernelArgs<'MaxPoolBackward'>): DataId {
+export function maxPoolBackward(
+  store: CpuStorage,
+  { x, dy, geom: g }: KernelArgs<'MaxPoolBackward'>,
+): DataId {
   const xv = store.values(x);
   const dyv = store.values(dy);
   const dx = store.zeros(dy.dtype, xv.length);
@@ -101,7 +113,10 @@ export function avgPool(store: CpuStorage, { x, geom: g }: KernelArgs<'AvgPool'>
   return store.register(y);
 }
 
-export function avgPoolBackward(store: CpuStorage, { dy, geom: g }: KernelArgs<'AvgPoolBackward'>): DataId {
+export function avgPoolBackward(
+  store: CpuStorage,
+  { dy, geom: g }: KernelArgs<'AvgPoolBackward'>,
+): DataId {
   const dyv = store.values(dy);
   const plane = g.inH * g.inW;
   const dx: TypedArray = store.zeros(dy.dtype, g.batch * g.inChannels * plane);

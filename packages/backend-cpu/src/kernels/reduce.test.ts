@@ -2,7 +2,13 @@ import type { ReduceOp } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, put, randF32, randI32, run, testBackend } from '../test-utils.js';
 
-function naiveReduce(op: ReduceOp, x: ArrayLike<number>, outer: number, size: number, inner: number): Float64Array {
+function naiveReduce(
+  op: ReduceOp,
+  x: ArrayLike<number>,
+  outer: number,
+  size: number,
+  inner: number,
+): Float64Array {
   const y = new Float64Array(outer * inner);
   for (let o = 0; o < outer; o++)
     for (let i = 0; i < inner; i++) {

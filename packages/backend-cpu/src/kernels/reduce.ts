@@ -10,11 +10,15 @@ import type { KernelArgs } from './types.js';
 let rowScratch = new Float64Array(256);
 
 function scratch(size: number): Float64Array {
-  if (rowScratch.length < size) rowScratch = new Float64Array(Math.max(size, rowScratch.length * 2));
+  if (rowScratch.length < size)
+    rowScratch = new Float64Array(Math.max(size, rowScratch.length * 2));
   return rowScratch;
 }
 
-export function reduce(store: CpuStorage, { op, x, outer, size, inner }: KernelArgs<'Reduce'>): DataId {
+export function reduce(
+  store: CpuStorage,
+  { op, x, outer, size, inner }: KernelArgs<'Reduce'>,
+): DataId {
   const xv = store.values(x);
   const y = op === 'argmax' ? store.i32(outer * inner) : store.alloc(x.dtype, outer * inner);
   if (inner === 1) reduceRows(op, xv, y, outer, size);
@@ -58,7 +62,14 @@ function reduceRows(op: ReduceOp, x: TypedArray, y: TypedArray, outer: number, s
  * inner > 1: walk x in memory order, folding each [inner] slice into an accumulator row, so
  * every read is sequential (a strided column walk would miss cache on every element).
  */
-function reduceStrided(op: ReduceOp, x: TypedArray, y: TypedArray, outer: number, size: number, inner: number): void {
+function reduceStrided(
+  op: ReduceOp,
+  x: TypedArray,
+  y: TypedArray,
+  outer: number,
+  size: number,
+  inner: number,
+): void {
   const acc = scratch(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;

@@ -44,7 +44,10 @@ export function softmax(store: CpuStorage, { x, outer, size }: KernelArgs<'Softm
   return store.register(y);
 }
 
-export function logSoftmax(store: CpuStorage, { x, outer, size }: KernelArgs<'LogSoftmax'>): DataId {
+export function logSoftmax(
+  store: CpuStorage,
+  { x, outer, size }: KernelArgs<'LogSoftmax'>,
+): DataId {
   const xv = store.values(x);
   const y = store.f32(outer * size);
   for (let r = 0, s = 0; r < outer; r++, s += size) {
@@ -54,7 +57,10 @@ export function logSoftmax(store: CpuStorage, { x, outer, size }: KernelArgs<'Lo
   return store.register(y);
 }
 
-export function softmaxCrossEntropy(store: CpuStorage, { logits, labels }: KernelArgs<'SoftmaxCrossEntropy'>): DataId {
+export function softmaxCrossEntropy(
+  store: CpuStorage,
+  { logits, labels }: KernelArgs<'SoftmaxCrossEntropy'>,
+): DataId {
   const lv = store.values(logits);
   const yv = store.values(labels);
   const [n, k] = logits.shape;

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { expectClose, put, randF32, randI32, rng, run, sizeOf, testBackend, unravel } from '../test-utils.js';
+import {
+  expectClose,
+  put,
+  randF32,
+  randI32,
+  rng,
+  run,
+  sizeOf,
+  testBackend,
+  unravel,
+} from '../test-utils.js';
 
 function flatAt(idx: readonly number[], shape: readonly number[]): number {
   let f = 0;
@@ -10,7 +20,8 @@ function flatAt(idx: readonly number[], shape: readonly number[]): number {
 function allPerms(n: number): number[][] {
   if (n === 0) return [[]];
   const out: number[][] = [];
-  for (const p of allPerms(n - 1)) for (let i = 0; i <= p.length; i++) out.push([...p.slice(0, i), n - 1, ...p.slice(i)]);
+  for (const p of allPerms(n - 1))
+    for (let i = 0; i <= p.length; i++) out.push([...p.slice(0, i), n - 1, ...p.slice(i)]);
   return out;
 }
 
@@ -18,7 +29,17 @@ describe('Transpose', () => {
   it('every permutation of ranks 0-4, with size-1 and odd dims', () => {
     const b = testBackend();
     let seed = 1;
-    for (const shape of [[], [5], [3, 4], [1, 5], [2, 1, 3], [2, 3, 4], [3, 1, 4, 5], [2, 3, 1, 1], [33, 2, 35, 3]]) {
+    for (const shape of [
+      [],
+      [5],
+      [3, 4],
+      [1, 5],
+      [2, 1, 3],
+      [2, 3, 4],
+      [3, 1, 4, 5],
+      [2, 3, 1, 1],
+      [33, 2, 35, 3],
+    ]) {
       const v = randF32(sizeOf(shape), seed++);
       const x = put(b, v, shape);
       for (const perm of allPerms(shape.length)) {
@@ -42,7 +63,11 @@ describe('Transpose', () => {
     const shape = [3, 67, 45];
     const v = randI32(sizeOf(shape), 2, -100, 100);
     const x = put(b, v, shape);
-    for (const perm of [[0, 2, 1], [2, 0, 1], [1, 2, 0]]) {
+    for (const perm of [
+      [0, 2, 1],
+      [2, 0, 1],
+      [1, 2, 0],
+    ]) {
       const y = run(b, 'Transpose', { x, perm });
       expect(y).toBeInstanceOf(Int32Array);
       const outShape = perm.map((p) => shape[p]);
@@ -86,9 +111,28 @@ describe('Pad', () => {
     for (const [shape, paddings] of [
       [[], []],
       [[3], [[2, 1]]],
-      [[2, 3], [[0, 1], [3, 0]]],
-      [[2, 1, 70], [[1, 1], [0, 2], [1, 0]]],
-      [[0, 2], [[1, 1], [1, 1]]],
+      [
+        [2, 3],
+        [
+          [0, 1],
+          [3, 0],
+        ],
+      ],
+      [
+        [2, 1, 70],
+        [
+          [1, 1],
+          [0, 2],
+          [1, 0],
+        ],
+      ],
+      [
+        [0, 2],
+        [
+          [1, 1],
+          [1, 1],
+        ],
+      ],
     ] as [number[], [number, number][]][]) {
       const v = randF32(sizeOf(shape), 5);
       const x = put(b, v, shape);
@@ -121,7 +165,9 @@ describe('Cast and Fill', () => {
 
   it('fills float32 and int32 buffers of any shape', () => {
     const b = testBackend();
-    expect([...run(b, 'Fill', { shape: [2, 3], value: 1.5, dtype: 'float32' })]).toEqual([1.5, 1.5, 1.5, 1.5, 1.5, 1.5]);
+    expect([...run(b, 'Fill', { shape: [2, 3], value: 1.5, dtype: 'float32' })]).toEqual([
+      1.5, 1.5, 1.5, 1.5, 1.5, 1.5,
+    ]);
     const i = run(b, 'Fill', { shape: [3], value: -4, dtype: 'int32' });
     expect(i).toBeInstanceOf(Int32Array);
     expect([...i]).toEqual([-4, -4, -4]);
@@ -149,7 +195,13 @@ describe('Concat', () => {
         let at = idx[axis];
         for (const p of parts) {
           if (at < p.shape[axis]) {
-            want[i] = p.v[flatAt(idx.map((v2, d) => (d === axis ? at : v2)), p.shape)];
+            want[i] =
+              p.v[
+                flatAt(
+                  idx.map((v2, d) => (d === axis ? at : v2)),
+                  p.shape,
+                )
+              ];
             break;
           }
           at -= p.shape[axis];

@@ -33,7 +33,12 @@ export function transpose(store: CpuStorage, { x, perm }: KernelArgs<'Transpose'
  * y = x with axes permuted. Size-1 axes are dropped and axes that stay adjacent and in order
  * are merged, so e.g. NCHW -> NHWC becomes a batched 2-D transpose [N, C, HW] -> [N, HW, C].
  */
-export function permuteInto(x: TypedArray, shape: readonly number[], perm: readonly number[], y: TypedArray): void {
+export function permuteInto(
+  x: TypedArray,
+  shape: readonly number[],
+  perm: readonly number[],
+  y: TypedArray,
+): void {
   // Input axes that matter, in input order, and the permutation restricted to them.
   const keep = shape.map((d) => d !== 1);
   const order = perm.filter((p) => keep[p]);
@@ -75,7 +80,14 @@ export function permuteInto(x: TypedArray, shape: readonly number[], perm: reado
 }
 
 /** [rows, cols] -> [cols, rows] in 32x32 tiles so reads and writes both stay in cache. */
-function transpose2d(x: TypedArray, xOff: number, rows: number, cols: number, y: TypedArray, yOff: number): void {
+function transpose2d(
+  x: TypedArray,
+  xOff: number,
+  rows: number,
+  cols: number,
+  y: TypedArray,
+  yOff: number,
+): void {
   const T = 32;
   for (let i0 = 0; i0 < rows; i0 += T) {
     const i1 = Math.min(rows, i0 + T);

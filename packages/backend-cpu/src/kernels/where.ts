@@ -20,7 +20,11 @@ export function where(store: CpuStorage, { cond, a, b, outShape }: KernelArgs<'W
     const od = new Odometer(plan.dims, plan.strides);
     const off = od.offsets;
     for (let r = 0, yo = 0; r < od.runs; r++, yo += inner) {
-      for (let i = 0, ic = off[0], ia = off[1], ib = off[2]; i < inner; i++, ic += sc, ia += sa, ib += sb) {
+      for (
+        let i = 0, ic = off[0], ia = off[1], ib = off[2];
+        i < inner;
+        i++, ic += sc, ia += sa, ib += sb
+      ) {
         y[yo + i] = cv[ic] !== 0 ? av[ia] : bv[ib];
       }
       od.next();

@@ -19,7 +19,8 @@ export function nativeAvailability(): NativeAvailability {
     cached = { backend: createNativeBackend({ name: 'native' }) };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    if (process.env.CI === 'true') throw new Error(`CI: the native backend must build and load here: ${reason}`);
+    if (process.env.CI === 'true')
+      throw new Error(`CI: the native backend must build and load here: ${reason}`);
     console.warn(`[backend-native tests] skipped: ${reason}`);
     cached = { reason };
   }
@@ -71,7 +72,8 @@ export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) {
     const e = Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i]));
-    if (!(e <= m)) m = Number.isNaN(e) ? (Number.isNaN(a[i]) && Number.isNaN(b[i]) ? m : Infinity) : e;
+    if (!(e <= m))
+      m = Number.isNaN(e) ? (Number.isNaN(a[i]) && Number.isNaN(b[i]) ? m : Infinity) : e;
   }
   return m;
 }

@@ -69,11 +69,16 @@ export class GpuContext {
   #pipelinesCompiled = 0;
   #submissions = 0;
 
-  constructor(device: GPUDevice, adapterDescription: string, options: ContextOptions = {}) {
+  constructor(
+    device: GPUDevice,
+    adapterDescription: string,
+    options: ContextOptions = {},
+    adapterInfo?: GPUAdapterInfo,
+  ) {
     this.device = device;
     this.limits = device.limits;
     this.adapterDescription = adapterDescription;
-    this.tuning = options.tuning ?? defaultTuning();
+    this.tuning = options.tuning ?? defaultTuning(adapterInfo);
     this.#ownsDevice = options.ownsDevice ?? true;
     this.#maxDispatches = options.maxDispatchesPerBatch ?? 64;
     this.#pool = new BufferPool(device, DATA_USAGE);

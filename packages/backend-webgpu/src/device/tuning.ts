@@ -12,6 +12,12 @@ export interface TileConfig {
   readonly RN: number;
   /** Depth of the K slice staged per barrier pair. */
   readonly TK: number;
+  /**
+   * 'workgroup': stage A and B slices in workgroup memory (GPUs). 'registers': every
+   * invocation reads its operands straight from the buffers, with no barriers (CPU adapters,
+   * whose caches do the staging and whose barriers are expensive). Default 'workgroup'.
+   */
+  readonly staging?: 'workgroup' | 'registers';
 }
 
 export interface Tuning {
@@ -22,9 +28,34 @@ export interface Tuning {
 export const DEFAULT_TILE: TileConfig = { WX: 8, WY: 8, RM: 4, RN: 4, TK: 16 };
 
 export function tileKey(t: TileConfig): string {
-  return `${t.WX}x${t.WY}r${t.RM}x${t.RN}k${t.TK}`;
+  return `${t.WX}x${t.WY}r${t.RM}x${t.RN}k${t.TK}${t.staging === 'registers' ? 'reg' : ''}`;
 }
 
-export function defaultTuning(): Tuning {
-  return { gemmTile: DEFAULT_TILE };
+/**
+ * For CPU adapters: 32 invocations, 8x8 outputs each, operands read directly. Measured on
+ * SwiftShader (bench/tile-sweep.mjs): 2-3x less CPU time per matmul than the staged tile.
+ */
+export const CPU_TILE: TileConfig = { WX: 8, WY: 4, RM: 8, RN: 8, TK: 1, staging: 'registers' };
+
+/** Adapters that run shaders on the CPU: Dawn's fallback adapter (SwiftShader) and Mesa's llvmpipe/lavapipe. */
+export function isCpuAdapter(info: GPUAdapterInfo): boolean {
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|softpipe|warp/.test(text);
+}
+
+export function defaultTuning(info?: GPUAdapterInfo): Tuning {
+  return { gemmTile: info && isCpuAdapter(info) ? CPU_TILE : DEFAULT_TILE };
+}
+
+/**
+ * Shrink a register tile for a small GEMM so invocations do not compute clamped duplicate
+ * rows or columns (a 1-row matmul would otherwise do 8x the work). Staged tiles keep their
+ * shape: their load loops depend on it, and GPUs have parallelism to spare.
+ */
+export function fitTile(t: TileConfig, m: number, n: number): TileConfig {
+  if (t.staging !== 'registers') return t;
+  let { RM, RN } = t;
+  while (RM > 1 && (RM / 2) * t.WY >= m) RM /= 2;
+  while (RN > 1 && (RN / 2) * t.WX >= n) RN /= 2;
+  return RM === t.RM && RN === t.RN ? t : { ...t, RM, RN };
 }

@@ -1,9 +1,9 @@
 import { afterAll, describe, it } from 'vitest';
-import { expectClose, f32, openBackend, random, tensor, values } from '../test/harness.js';
+import { TEST_TILES, expectClose, f32, openBackend, random, tensor, values } from '../test/harness.js';
 import * as naive from '../test/naive.js';
 
-const be = await openBackend();
-afterAll(() => be?.destroy());
+const backends = await Promise.all(TEST_TILES.map(([, gemmTile]) => openBackend({ tuning: { gemmTile } })));
+afterAll(() => backends.forEach((b) => b?.destroy()));
 
 // Small geometries covering stride, asymmetric ('same', even kernel) padding and dilation.
 const GEOMETRIES = [
@@ -18,8 +18,8 @@ const label = (g: (typeof GEOMETRIES)[number]) =>
   `x [${g.batch},${g.inChannels},${g.inH},${g.inW}] w [${g.outChannels},${g.inChannels},${g.kH},${g.kW}] ` +
   `stride ${g.strideH},${g.strideW} pad ${g.padTop},${g.padBottom},${g.padLeft},${g.padRight} dilation ${g.dilationH},${g.dilationW}`;
 
-describe.skipIf(!be)('convolution kernels', () => {
-  const b = be!;
+describe.skipIf(!backends[0]).each(TEST_TILES.map(([name], i) => [name, i] as const))('convolution kernels, %s GEMM tile', (_, i) => {
+  const b = backends[i]!;
   for (const g of GEOMETRIES) {
     const xShape = [g.batch, g.inChannels, g.inH, g.inW];
     const wShape = [g.outChannels, g.inChannels, g.kH, g.kW];

@@ -4,6 +4,7 @@ import type { GpuContext } from '../device/context.js';
 import type { GPUData } from '../device/data.js';
 import { grid } from '../device/program.js';
 import { CONV, conv2dBackpropFilterSource, conv2dBackpropInputSource, conv2dSource } from './conv.wgsl.js';
+import { fitTile } from '../device/tuning.js';
 import { tileKey, type TileConfig } from './gemm.wgsl.js';
 import { geomValues } from './geometry.js';
 import { dispatchGemm } from './matmul.js';
@@ -22,7 +23,7 @@ function runConv(
   n: number,
   k: number,
 ): void {
-  const tile = ctx.tuning.gemmTile;
+  const tile = fitTile(ctx.tuning.gemmTile, m, n);
   const program = { key: `${name}:${tileKey(tile)}`, source: () => source(tile) };
   dispatchGemm(
     ctx,

@@ -40,36 +40,32 @@ export const GEMM_FIELDS = [
 ] as const;
 
 export function gemmSource(src: GemmSource, t: TileConfig, _params: ParamLayout): string {
+  if (t.staging === 'registers') return registerGemm(src, t);
   const { WX, WY, RM, RN, TK } = t;
   const TM = WY * RM;
   const TN = WX * RN;
   const T = WX * WY;
   if ((TM * TK) % T !== 0 || (TN * TK) % T !== 0) throw new Error(`gemm: tile ${tileKey(t)} does not divide evenly`);
 
-  const loadTile = (
-    which: 'A' | 'B',
-    rows: number,
-    contiguous: 'k' | 'other',
-  ): string => {
+  // Staging loops stay loops: unrolled, their branches make SwiftShader's compile time explode.
+  const loadTile = (which: 'A' | 'B', rows: number, contiguous: 'k' | 'other'): string => {
     // rows = TM for A (other index = row) or TN for B (other index = col).
     const per = (rows * TK) / T;
-    const lines: string[] = [];
-    for (let q = 0; q < per; q++) {
-      const e = `(li + ${q * T}u)`;
-      const [kk, o] =
-        contiguous === 'k' ? [`${e} % ${TK}u`, `${e} / ${TK}u`] : [`${e} / ${rows}u`, `${e} % ${rows}u`];
-      lines.push(`{ let kk = ${kk}; let o = ${o};`);
-      if (which === 'A') {
-        lines.push(`  let row = row0 + o; let k = k0 + kk; var v = 0.0;`);
-        lines.push(`  if (row < p.M && k < p.K) { v = loadA(batch, row, k); }`);
-        lines.push(`  As[kk * ${TM}u + o] = v; }`);
-      } else {
-        lines.push(`  let col = col0 + o; let k = k0 + kk; var v = 0.0;`);
-        lines.push(`  if (col < p.N && k < p.K) { v = loadB(batch, k, col); }`);
-        lines.push(`  Bs[kk * ${TN}u + o] = v; }`);
-      }
-    }
-    return lines.join('\n      ');
+    const [kk, o] =
+      contiguous === 'k' ? [`e % ${TK}u`, `e / ${TK}u`] : [`e / ${rows}u`, `e % ${rows}u`];
+    const body =
+      which === 'A'
+        ? `let row = row0 + o; let k = k0 + kk; var v = 0.0;
+        if (row < p.M && k < p.K) { v = loadA(batch, row, k); }
+        As[kk * ${TM}u + o] = v;`
+        : `let col = col0 + o; let k = k0 + kk; var v = 0.0;
+        if (col < p.N && k < p.K) { v = loadB(batch, k, col); }
+        Bs[kk * ${TN}u + o] = v;`;
+    return `for (var q = 0u; q < ${per}u; q++) {
+        let e = li + q * ${T}u;
+        let kk = ${kk}; let o = ${o};
+        ${body}
+      }`;
   };
 
   const decl: string[] = [];
@@ -82,7 +78,7 @@ export function gemmSource(src: GemmSource, t: TileConfig, _params: ParamLayout)
   for (let r = 0; r < RM; r++) {
     for (let c = 0; c < RN; c++) {
       decl.push(`var c${r}_${c} = 0.0;`);
-      fma.push(`c${r}_${c} = fma(a${r}, b${c}, c${r}_${c});`);
+      fma.push(`c${r}_${c} += a${r} * b${c};`);
       store.push(
         `{ let row = row0 + ty + ${r * WY}u; let col = col0 + tx + ${c * WX}u;` +
           ` if (row < p.M && col < p.N) { storeC(batch, row, col, c${r}_${c}); } }`,
@@ -114,11 +110,58 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       ${loadTile('B', TN, src.bContiguous === 'k' ? 'k' : 'other')}
     }
     workgroupBarrier();
-    for (var kk = 0u; kk < ${TK}u; kk++) {
+    // A runtime bound: skips the zero padding of the last slice, and keeps shader compilers
+    // from unrolling this loop (SwiftShader's compile time explodes when they do).
+    let kEnd = min(${TK}u, p.K - k0);
+    for (var kk = 0u; kk < kEnd; kk++) {
       ${fma.join('\n      ')}
     }
     workgroupBarrier();
   }
   ${store.join('\n  ')}
 }`;
+}
+
+/** The same tile of outputs per workgroup, but no workgroup memory and no barriers. */
+function registerGemm(src: GemmSource, t: TileConfig): string {
+  const { WX, WY, RM, RN } = t;
+  const lines: string[] = [];
+  const decl: string[] = [];
+  const body: string[] = [];
+  const store: string[] = [];
+  // Clamped indices keep every load in range; results of clamped rows/columns are never stored.
+  for (let r = 0; r < RM; r++) decl.push(`let r${r} = min(row0 + ty + ${r * WY}u, p.M - 1u);`);
+  for (let c = 0; c < RN; c++) decl.push(`let q${c} = min(col0 + tx + ${c * WX}u, p.N - 1u);`);
+  for (let r = 0; r < RM; r++) body.push(`let a${r} = loadA(batch, r${r}, k);`);
+  for (let c = 0; c < RN; c++) body.push(`let b${c} = loadB(batch, k, q${c});`);
+  for (let r = 0; r < RM; r++) {
+    for (let c = 0; c < RN; c++) {
+      decl.push(`var c${r}_${c} = 0.0;`);
+      body.push(`c${r}_${c} += a${r} * b${c};`);
+      store.push(
+        `{ let row = row0 + ty + ${r * WY}u; let col = col0 + tx + ${c * WX}u;` +
+          ` if (row < p.M && col < p.N) { storeC(batch, row, col, c${r}_${c}); } }`,
+      );
+    }
+  }
+  lines.push(`${src.bindings}
+${src.functions}
+
+@compute @workgroup_size(${WX}, ${WY})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_id) lid: vec3u) {
+  let tile = wid.x + wid.y * nwg.x;
+  if (tile >= p.tiles) { return; }
+  let batch = p.batchOffset + wid.z;
+  let row0 = (tile / p.tilesN) * ${RM * WY}u;
+  let col0 = (tile % p.tilesN) * ${RN * WX}u;
+  let tx = lid.x;
+  let ty = lid.y;
+  ${decl.join('\n  ')}
+  for (var k = 0u; k < p.K; k++) {
+    ${body.join('\n    ')}
+  }
+  ${store.join('\n  ')}
+}`);
+  return lines.join('\n');
 }

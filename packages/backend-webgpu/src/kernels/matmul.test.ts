@@ -1,12 +1,12 @@
 import { afterAll, describe, it } from 'vitest';
-import { expectClose, f32, openBackend, random, tensor, values } from '../test/harness.js';
+import { TEST_TILES, expectClose, f32, openBackend, random, tensor, values } from '../test/harness.js';
 import { matmul } from '../test/naive.js';
 
-const be = await openBackend();
-afterAll(() => be?.destroy());
+const backends = await Promise.all(TEST_TILES.map(([, gemmTile]) => openBackend({ tuning: { gemmTile } })));
+afterAll(() => backends.forEach((b) => b?.destroy()));
 
-describe.skipIf(!be)('MatMul', () => {
-  const b = be!;
+describe.skipIf(!backends[0]).each(TEST_TILES.map(([name], i) => [name, i] as const))('MatMul, %s tile', (_, i) => {
+  const b = backends[i]!;
   const sizes: [number, number, number][] = [
     [1, 1, 1],
     [2, 3, 4],

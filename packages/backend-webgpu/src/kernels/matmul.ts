@@ -3,6 +3,7 @@ import type { KernelSignatures } from '@tessera/core';
 import type { GpuContext } from '../device/context.js';
 import type { GPUData } from '../device/data.js';
 import { MAX_WORKGROUPS_PER_DIM, grid } from '../device/program.js';
+import { fitTile } from '../device/tuning.js';
 import { tileKey, type TileConfig } from './gemm.wgsl.js';
 import { MATMUL, matmulSource } from './matmul.wgsl.js';
 import { data } from './util.js';
@@ -30,7 +31,7 @@ export function dispatchGemm(
 export function matmul(ctx: GpuContext, args: Sig<'MatMul'>): GPUData {
   const { a, b, transposeA, transposeB, batch, batchA, batchB, m, n, k } = args;
   const out = ctx.output(batch * m * n, 'float32');
-  const tile = ctx.tuning.gemmTile;
+  const tile = fitTile(ctx.tuning.gemmTile, m, n);
   const program = {
     key: `MatMul:${transposeA ? 'T' : 'N'}${transposeB ? 'T' : 'N'}:${tileKey(tile)}`,
     source: () => matmulSource(transposeA, transposeB, tile),

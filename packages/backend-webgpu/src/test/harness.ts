@@ -5,16 +5,17 @@
  */
 import { expect } from 'vitest';
 import type { DType, TensorInfo } from '@tessera/core';
-import { createWebGPUBackend, type WebGPUBackend } from '../backend.js';
+import { createWebGPUBackend, type WebGPUBackend, type WebGPUBackendOptions } from '../backend.js';
+import { CPU_TILE, DEFAULT_TILE, type TileConfig } from '../device/tuning.js';
 
 export const inCI = process.env.CI === 'true';
 
 let unavailable: string | undefined;
 
 /** A fresh backend, or undefined (tests skip) when no adapter exists outside CI. */
-export async function openBackend(): Promise<WebGPUBackend | undefined> {
+export async function openBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend | undefined> {
   try {
-    return await createWebGPUBackend({ onDeviceLost: () => {} });
+    return await createWebGPUBackend({ onDeviceLost: () => {}, ...options });
   } catch (err) {
     unavailable = err instanceof Error ? err.message : String(err);
     if (inCI) throw err;
@@ -76,3 +77,13 @@ export function expectClose(actual: readonly number[], expected: readonly number
 
 /** float32 rounding of a float64 value, for exact comparisons of data movement. */
 export const f32 = (v: number) => Math.fround(v);
+
+/**
+ * GEMM tile shapes every GEMM-based kernel is tested with, whatever this adapter's default:
+ * the staged GPU tile, the register tile for CPU adapters, and an odd staged shape.
+ */
+export const TEST_TILES: readonly (readonly [string, TileConfig])[] = [
+  ['workgroup-staged 8x8x(4x4)', DEFAULT_TILE],
+  ['register 8x4x(8x8)', CPU_TILE],
+  ['workgroup-staged 4x8x(2x4) k8', { WX: 4, WY: 8, RM: 2, RN: 4, TK: 8 }],
+];

@@ -1,6 +1,7 @@
 /** Mini-batches of a dataset as tensors, optionally shuffled with a seed. */
-import { ArgumentError, tensor, type Tensor } from '@tessera/core';
+import { ArgumentError, mulberry32, tensor, type Tensor } from '@tessera/core';
 import { permutation, type Dataset } from './dataset.js';
+import type { Augmentation } from './augment.js';
 
 export interface BatchOptions {
   batchSize: number;
@@ -10,6 +11,8 @@ export interface BatchOptions {
   seed?: number;
   /** Skip a last, smaller batch (default false). */
   dropLast?: boolean;
+  /** Applied to each batch's images on the host (its random draws are seeded by `seed`). */
+  augment?: Augmentation;
 }
 
 export interface Batch {
@@ -45,6 +48,7 @@ export function* batches(data: Dataset, options: BatchOptions): Generator<Batch>
   const [c, h, w] = data.imageShape;
   const per = c * h * w;
   const count = numBatches(data, options);
+  const rng = mulberry32(((options.seed ?? 0) ^ 0x5bd1e995) >>> 0);
   for (let b = 0; b < count; b++) {
     const start = b * options.batchSize;
     const size = Math.min(options.batchSize, data.size - start);
@@ -55,6 +59,7 @@ export function* batches(data: Dataset, options: BatchOptions): Generator<Batch>
       images.set(data.images.subarray(j * per, (j + 1) * per), i * per);
       labels[i] = data.labels[j];
     }
+    options.augment?.(images, size, data.imageShape, rng);
     const x = tensor(images, [size, c, h, w]);
     const y = tensor(labels, [size], 'int32');
     yield { x, y, labels, size, index: b };

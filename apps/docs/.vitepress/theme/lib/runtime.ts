@@ -9,6 +9,7 @@
  */
 import { reactive } from 'vue';
 import {
+  findBackend,
   getBackend,
   listBackends,
   ready,
@@ -16,14 +17,16 @@ import {
   setNoticeHandler,
   type BackendStatus,
 } from '@tessera/core';
-// TEMP import '@tessera/backend-cpu';
-import '@tessera/backend-webgpu';
+import '@tessera/backend-cpu';
+import { WebGPUBackend } from '@tessera/backend-webgpu';
 
 export interface BackendOption {
   readonly name: string;
   readonly label: string;
   readonly available: boolean;
   readonly reason?: string;
+  /** For WebGPU: the adapter (vendor / architecture / device), shown as a tooltip. */
+  readonly detail?: string;
 }
 
 const LABELS: Record<string, string> = { webgpu: 'WebGPU', cpu: 'CPU · JS', native: 'Native' };
@@ -46,12 +49,24 @@ export const runtime = reactive({
 
 let initPromise: Promise<void> | undefined;
 
-function describe(statuses: BackendStatus[]): BackendOption[] {
+/** The WebGPU adapter's description, when the webgpu backend initialised. */
+async function webgpuAdapter(): Promise<string | undefined> {
+  try {
+    const b = await findBackend('webgpu');
+    return b instanceof WebGPUBackend ? b.ctx.adapterDescription : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function describe(statuses: BackendStatus[]): Promise<BackendOption[]> {
+  const adapter = await webgpuAdapter();
   return statuses.map((s) => ({
     name: s.name,
     label: LABELS[s.name] ?? s.name,
     available: s.available === true,
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
+    ...(s.name === 'webgpu' && adapter ? { detail: adapter } : {}),
   }));
 }
 
@@ -98,7 +113,20 @@ export function initTessera(): Promise<void> {
       runtime.error = err instanceof Error ? err.message : String(err);
       return;
     }
-    runtime.options = describe(await listBackends({ probe: true }));
+    runtime.options = await describe(await listBackends({ probe: true }));
+    // A "fallback adapter" is WebGPU emulated on the CPU (e.g. SwiftShader): correct but far
+    // slower than the CPU backend, so the demos start on the CPU unless the user asked for it.
+    const webgpu = runtime.options.find((o) => o.name === 'webgpu');
+    if (!wanted && getBackend().name === 'webgpu' && webgpu?.detail?.includes('fallback adapter')) {
+      try {
+        await setBackend('cpu');
+        notice =
+          `This browser's WebGPU runs on a software fallback adapter (${webgpu.detail}), which is slower ` +
+          'than the CPU backend, so the demos start on the CPU. Pick WebGPU in the switcher to try it anyway.';
+      } catch {
+        // No CPU backend: stay on WebGPU.
+      }
+    }
     runtime.active = getBackend().name;
     runtime.notice = explainFallback(runtime.options, runtime.active) || notice;
     runtime.ready = true;
@@ -114,6 +142,7 @@ export async function switchBackend(name: string): Promise<void> {
     await setBackend(name);
     runtime.active = name;
     runtime.error = '';
+    runtime.notice = explainFallback(runtime.options, name);
     try {
       window.localStorage.setItem(STORAGE_KEY, name);
     } catch {
