@@ -137,7 +137,9 @@ function checkCpu(b, project, env) {
   check(
     JSON.stringify(got) === JSON.stringify(expected),
     'the core + backend-cpu bundle runs: relu(a @ b) matches a naive loop',
-    got ? `${JSON.stringify(got)} (expected ${JSON.stringify(expected)})` : `${r.why}\n${tail(r.out)}`,
+    got
+      ? `${JSON.stringify(got)} (expected ${JSON.stringify(expected)})`
+      : `${r.why}\n${tail(r.out)}`,
   );
 }
 
@@ -170,7 +172,12 @@ function checkCoreOnly(core, all, cpu, project) {
     'core-only bundle holds no backend code',
     [
       core.modules.length ? '' : 'the bundler reported no module ids',
-      leaked.length ? `markers found: ${leaked.slice(0, 3).map((m) => JSON.stringify(m)).join(', ')}` : '',
+      leaked.length
+        ? `markers found: ${leaked
+            .slice(0, 3)
+            .map((m) => JSON.stringify(m))
+            .join(', ')}`
+        : '',
       backendModules.length ? `modules: ${backendModules.join(', ')}` : '',
       ...core.problems,
     ]

@@ -67,7 +67,9 @@ export function installProject({ project, fixtures, packed, env, logFile }) {
   });
   writeFileSync(logFile, r.out);
   const took = `${((Date.now() - started) / 1000).toFixed(0)} s`;
-  if (!check(r.ok, `npm ${npm} install (empty user config)`, r.ok ? took : `${r.why}\n${tail(r.out)}`)) {
+  if (
+    !check(r.ok, `npm ${npm} install (empty user config)`, r.ok ? took : `${r.why}\n${tail(r.out)}`)
+  ) {
     return false;
   }
   // Each @tessera package must come from our tarball (never the registry), exactly once: two

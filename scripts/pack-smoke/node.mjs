@@ -21,7 +21,11 @@ function checkTraining(backend, t) {
   const last = res.losses[res.losses.length - 1];
   const dropped = Number.isFinite(first) && Number.isFinite(last) && last < 0.5 * first;
   const results = [
-    check(res.backend === backend, `train on ${backend}: ran there`, `active backend '${res.backend}'`),
+    check(
+      res.backend === backend,
+      `train on ${backend}: ran there`,
+      `active backend '${res.backend}'`,
+    ),
     check(
       dropped,
       `train on ${backend}: loss drops below half`,

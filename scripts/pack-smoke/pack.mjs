@@ -66,10 +66,14 @@ export function packAll(root, dest, { lint }) {
     if (lint) {
       const pl = run(bin('publint'), ['run', tgz, '--strict'], { cwd: root, timeoutS: 120 });
       check(pl.ok, `${name}: publint --strict`, pl.ok ? '' : tail(pl.out));
-      const at = run(bin('attw'), [tgz, '--profile', 'esm-only', '--format', 'ascii', '--no-emoji'], {
-        cwd: root,
-        timeoutS: 180,
-      });
+      const at = run(
+        bin('attw'),
+        [tgz, '--profile', 'esm-only', '--format', 'ascii', '--no-emoji'],
+        {
+          cwd: root,
+          timeoutS: 180,
+        },
+      );
       check(at.ok, `${name}: attw --profile esm-only`, at.ok ? '' : tail(at.out, 40));
     }
   }

@@ -45,7 +45,8 @@ export function run(cmd, argv, { cwd, env = process.env, timeoutS = 300 } = {}) 
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   let why = '';
   if (r.error) why = r.error.message;
-  else if (r.signal) why = `killed by ${r.signal}${r.signal === 'SIGTERM' ? ` (timeout ${timeoutS} s?)` : ''}`;
+  else if (r.signal)
+    why = `killed by ${r.signal}${r.signal === 'SIGTERM' ? ` (timeout ${timeoutS} s?)` : ''}`;
   else if (r.status !== 0) why = `exit code ${r.status}`;
   return { ok: !why, why, out, stdout: r.stdout ?? '' };
 }

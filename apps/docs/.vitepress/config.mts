@@ -3,11 +3,18 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme } from 'vitepress';
 
 const apiSidebarFile = fileURLToPath(new URL('../src/api/typedoc-sidebar.json', import.meta.url));
-const MODULE_ORDER = ['@tessera/core', '@tessera/core/testing', '@tessera/backend-cpu', '@tessera/backend-webgpu', '@tessera/layers'];
+const MODULE_ORDER = [
+  '@tessera/core',
+  '@tessera/core/testing',
+  '@tessera/backend-cpu',
+  '@tessera/backend-webgpu',
+  '@tessera/layers',
+];
 
 /** The sidebar typedoc wrote (scripts/api.mjs), modules in dependency order. */
 function apiSidebar(): DefaultTheme.SidebarItem[] {
-  if (!existsSync(apiSidebarFile)) return [{ text: 'Run the build to generate the API reference', link: '/api/' }];
+  if (!existsSync(apiSidebarFile))
+    return [{ text: 'Run the build to generate the API reference', link: '/api/' }];
   const items = JSON.parse(readFileSync(apiSidebarFile, 'utf8')) as DefaultTheme.SidebarItem[];
   const rank = (t?: string) => (MODULE_ORDER.indexOf(t ?? '') + 100) % 100;
   return [
@@ -51,7 +58,8 @@ const demos: DefaultTheme.SidebarItem[] = [
 
 export default defineConfig({
   title: 'Tessera',
-  description: 'Small, reusable deep-learning packages for TypeScript with pluggable CPU, native and WebGPU backends.',
+  description:
+    'Small, reusable deep-learning packages for TypeScript with pluggable CPU, native and WebGPU backends.',
   lang: 'en-GB',
   srcDir: 'src',
   outDir: 'dist',

@@ -10,6 +10,7 @@
 // split over the pool's threads, each running single-threaded BLAS on its own panel; otherwise
 // images go one by one, BLAS threads the GEMM and the pool fills the panel by channel.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -18,7 +19,7 @@
 namespace tessera {
 namespace {
 
-constexpr int64_t kPanelBytes = 256 * 1024;  // half of this machine's 512 KB L2
+static const int64_t kPanelBytes = getenv("PANEL_KB") ? atoll(getenv("PANEL_KB")) * 1024 : 256 * 1024;
 constexpr double kSmallImage = 4.0e6;        // multiply-adds per image below which we split the batch
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }

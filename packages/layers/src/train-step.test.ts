@@ -63,6 +63,9 @@ describe('training', () => {
     expect(end.numTensors).toBe(start.numTensors);
     expect(end.numBytes).toBe(start.numBytes);
     expect(end.numDataBuffers).toBe(start.numDataBuffers);
+    // And what the backend itself holds (buffers it pools for reuse are reported apart).
+    const name = Object.keys(start.backends)[0];
+    expect(end.backends[name].backendBytes).toBe(start.backends[name].backendBytes);
     opt.dispose();
     model.dispose();
   });

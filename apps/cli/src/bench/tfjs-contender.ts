@@ -10,8 +10,17 @@ type Tf = typeof import('@tensorflow/tfjs-core');
 export async function tfjsCpuContender(): Promise<Contender | string> {
   let tf: Tf;
   try {
-    tf = await import('@tensorflow/tfjs-core');
-    await import('@tensorflow/tfjs-backend-cpu');
+    // tfjs prints a "install tfjs-node" banner through console.warn on import in Node.
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      // The union package registers tfjs's gradients (tfjs-core alone has none) and the CPU
+      // backend; it shares the single tfjs-core instance imported here.
+      await import('@tensorflow/tfjs');
+      tf = await import('@tensorflow/tfjs-core');
+    } finally {
+      console.warn = warn;
+    }
     await tf.setBackend('cpu');
     await tf.ready();
   } catch (err) {

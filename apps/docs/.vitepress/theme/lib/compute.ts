@@ -3,10 +3,13 @@ import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import type { Tensor } from '@tessera/core';
 import { initTessera, runtime } from './runtime';
 
-/** Read a float32 tensor back (async: WebGPU cannot read synchronously) and dispose it. */
-export async function take(t: Tensor): Promise<Float32Array> {
+/**
+ * Read a float32 tensor back (async: WebGPU cannot read synchronously) and dispose it.
+ * Backends return a fresh, ArrayBuffer-backed copy (never shared memory), hence the cast.
+ */
+export async function take(t: Tensor): Promise<Float32Array<ArrayBuffer>> {
   try {
-    return (await t.data()) as Float32Array;
+    return (await t.data()) as Float32Array<ArrayBuffer>;
   } finally {
     t.dispose();
   }

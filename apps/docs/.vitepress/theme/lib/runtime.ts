@@ -37,8 +37,9 @@ export const runtime = reactive({
   ready: false,
   active: '',
   options: [] as BackendOption[],
-  /** Why the page is not on the preferred backend, or empty. */
+  /** Why the page is not on the preferred backend, or empty; `noticeDetail` holds the raw reason. */
   notice: '',
+  noticeDetail: '',
   error: '',
   switching: false,
   /** Bumped on every switch: demos watch it and recompute on the new backend. */
@@ -80,15 +81,12 @@ function requestedBackend(): string | undefined {
   }
 }
 
-function explainFallback(options: BackendOption[], active: string): string {
+function explainFallback(options: BackendOption[], active: string): [string, string] {
   const skipped = options.filter((o) => !o.available && o.name !== active);
   const webgpu = skipped.find((o) => o.name === 'webgpu');
-  if (webgpu) {
-    return `WebGPU is not available in this browser, so the demos run on the ${LABELS[active] ?? active} backend. ${
-      webgpu.reason ?? ''
-    }`.trim();
-  }
-  return skipped.map((o) => `${o.label} unavailable: ${o.reason ?? 'unknown reason'}`).join(' ');
+  if (webgpu) return [`WebGPU is not available in this browser, so the demos run on ${LABELS[active] ?? active}.`, webgpu.reason ?? ''];
+  if (skipped.length === 0) return ['', ''];
+  return [skipped.map((o) => `${o.label} is unavailable.`).join(' '), skipped.map((o) => o.reason ?? '').join(' ')];
 }
 
 /** Initialise once per page load; every demo awaits this before computing. */
@@ -96,15 +94,18 @@ export function initTessera(): Promise<void> {
   if (typeof window === 'undefined') return Promise.resolve();
   initPromise ??= (async () => {
     let notice = '';
+    let detail = '';
     setNoticeHandler((message) => {
-      notice = message;
+      notice = 'Tessera fell back to another backend.';
+      detail = message;
     });
     const wanted = requestedBackend();
     if (wanted) {
       try {
         await setBackend(wanted);
       } catch (err) {
-        notice = `Could not use the '${wanted}' backend: ${err instanceof Error ? err.message : String(err)}`;
+        notice = `Could not use the '${wanted}' backend.`;
+        detail = err instanceof Error ? err.message : String(err);
       }
     }
     try {
@@ -121,14 +122,17 @@ export function initTessera(): Promise<void> {
       try {
         await setBackend('cpu');
         notice =
-          `This browser's WebGPU runs on a software fallback adapter (${webgpu.detail}), which is slower ` +
-          'than the CPU backend, so the demos start on the CPU. Pick WebGPU in the switcher to try it anyway.';
+          "This browser's WebGPU is a software fallback adapter, slower than the CPU backend, so the demos " +
+          'start on the CPU. Pick WebGPU in the switcher to try it anyway.';
+        detail = webgpu.detail;
       } catch {
         // No CPU backend: stay on WebGPU.
       }
     }
     runtime.active = getBackend().name;
-    runtime.notice = explainFallback(runtime.options, runtime.active) || notice;
+    const [short, why] = explainFallback(runtime.options, runtime.active);
+    runtime.notice = short || notice;
+    runtime.noticeDetail = short ? why : detail;
     runtime.ready = true;
   })();
   return initPromise;
@@ -142,7 +146,7 @@ export async function switchBackend(name: string): Promise<void> {
     await setBackend(name);
     runtime.active = name;
     runtime.error = '';
-    runtime.notice = explainFallback(runtime.options, name);
+    [runtime.notice, runtime.noticeDetail] = explainFallback(runtime.options, name);
     try {
       window.localStorage.setItem(STORAGE_KEY, name);
     } catch {

@@ -20,7 +20,13 @@ function matmulCase(n: number): BenchCase {
   };
 }
 
-function convCase(id: string, label: string, x: [number, number, number, number], w: [number, number, number, number], padding = 0): BenchCase {
+function convCase(
+  id: string,
+  label: string,
+  x: [number, number, number, number],
+  w: [number, number, number, number],
+  padding = 0,
+): BenchCase {
   const outH = x[2] + 2 * padding - w[2] + 1;
   const outW = x[3] + 2 * padding - w[3] + 1;
   return {
