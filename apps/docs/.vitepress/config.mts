@@ -93,6 +93,9 @@ export default defineConfig({
       // the same digits into one binary at build time instead (scripts/mnist-pack.mjs).
       rollupOptions: { external: ['mnist'] },
     },
+    // Dev server: never pre-bundle the 21 MB `mnist` package (only @tessera/layers' Node-side
+    // loadMnist() imports it, lazily; the site never calls that).
+    optimizeDeps: { exclude: ['mnist'] },
     // The Tessera packages are ESM; let Vite bundle them for the server render too.
     ssr: { noExternal: [/^@tessera\//] },
   },

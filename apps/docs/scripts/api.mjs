@@ -29,11 +29,14 @@ function typesOf(pkg, subpath) {
 }
 
 const BLURBS = {
-  '@tessera/core': 'Tensors, ops, autodiff (`grad`, `vjp`, `jacobian`), memory (`tidy`), the backend contract and registry.',
-  '@tessera/core/testing': 'The float64 reference backend, `gradcheck`, and the backend conformance suite.',
+  '@tessera/core':
+    'Tensors, ops, autodiff (`grad`, `vjp`, `jacobian`), memory (`tidy`), the backend contract and registry.',
+  '@tessera/core/testing':
+    'The float64 reference backend, `gradcheck`, and the backend conformance suite.',
   '@tessera/backend-cpu': 'The pure TypeScript backend (registers `cpu`).',
   '@tessera/backend-webgpu': 'The WebGPU backend (registers `webgpu`).',
-  '@tessera/layers': 'Modules, losses, optimisers, data helpers, `summary()`, the profiler, safetensors.',
+  '@tessera/layers':
+    'Modules, losses, optimisers, data helpers, `summary()`, the profiler, safetensors.',
 };
 
 function overview(names, missing) {
@@ -55,7 +58,14 @@ function overview(names, missing) {
     '| --- | --- |',
     ...rows,
     '',
-    ...(missing.length ? [`::: warning Not documented in this build`, `Not built when the site was built: ${missing.join('; ')}.`, ':::', ''] : []),
+    ...(missing.length
+      ? [
+          `::: warning Not documented in this build`,
+          `Not built when the site was built: ${missing.join('; ')}.`,
+          ':::',
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -124,8 +134,15 @@ export async function generateApi(root) {
     if (name) reflection.name = name;
   });
   const project = await app.convert();
-  if (!project) throw new Error('[docs:api] typedoc could not convert the packages (see errors above)');
+  if (!project)
+    throw new Error('[docs:api] typedoc could not convert the packages (see errors above)');
   await app.generateOutputs(project);
-  writeFileSync(join(out, 'index.md'), overview(found.map((f) => f.name), missing));
+  writeFileSync(
+    join(out, 'index.md'),
+    overview(
+      found.map((f) => f.name),
+      missing,
+    ),
+  );
   return { documented: found.map((f) => f.name), missing };
 }

@@ -5,12 +5,14 @@ import { launch, openPage, waitForTessera, SHOTS } from '../test/browser.mjs';
 import { mkdirSync } from 'node:fs';
 const width = Number(process.argv[2] ?? 390);
 const pages = process.argv.slice(3);
-const srv = await serve(); const b = await launch();
+const srv = await serve();
+const b = await launch();
 const { page, errors } = await openPage(b.context, { width, height: 844 });
 mkdirSync(SHOTS, { recursive: true });
 for (const p of pages) {
   await page.goto(srv.url + p);
-  await waitForTessera(page); await page.waitForTimeout(1500);
+  await waitForTessera(page);
+  await page.waitForTimeout(1500);
   const demos = await page.$$('[data-demo]');
   for (const d of demos) {
     const id = await d.getAttribute('data-demo');
@@ -18,4 +20,6 @@ for (const p of pages) {
     console.log(`${SHOTS}/review-${width}-${id}.png`);
   }
 }
-console.log(errors); await b.close(); await srv.close();
+console.log(errors);
+await b.close();
+await srv.close();

@@ -8,7 +8,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-export const SHOTS = resolve(fileURLToPath(new URL('../test-results/screenshots', import.meta.url)));
+export const SHOTS = resolve(
+  fileURLToPath(new URL('../test-results/screenshots', import.meta.url)),
+);
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
@@ -71,6 +73,9 @@ export async function screenshot(page, name, options = {}) {
 /** Wait until Tessera initialised on the page (the switcher shows an active backend). */
 export async function waitForTessera(page, timeout = 30_000) {
   // 'attached': on a phone the top-bar switcher is hidden, the one in a demo card is not.
-  await page.waitForSelector('[data-active-backend]:not([data-active-backend=""])', { timeout, state: 'attached' });
+  await page.waitForSelector('[data-active-backend]:not([data-active-backend=""])', {
+    timeout,
+    state: 'attached',
+  });
   return page.getAttribute('[data-active-backend]', 'data-active-backend');
 }

@@ -38,7 +38,8 @@ export function allPages() {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.html') && name !== '404.html') out.push('/' + relative(DIST, p).split('\\').join('/'));
+      else if (name.endsWith('.html') && name !== '404.html')
+        out.push('/' + relative(DIST, p).split('\\').join('/'));
     }
   };
   walk(DIST);

@@ -21,7 +21,11 @@ test('every page loads without console errors', async () => {
     if (path.startsWith('/demos/') && path !== '/demos/index.html') {
       await waitForTessera(page);
       // Let the first computations finish (they log any failure with console.error).
-      await page.waitForFunction(() => [...document.querySelectorAll('[data-demo]')].length > 0, null, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('[data-demo]')].length > 0,
+        null,
+        { timeout: 20_000 },
+      );
       await page.waitForTimeout(600);
     }
     const title = await page.title();
@@ -49,7 +53,10 @@ const DEMO_PAGES = [
   ['benchmarks', '/demos/benchmarks.html', true],
 ];
 
-for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+for (const [name, viewport] of [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+]) {
   test(`screenshots at ${name} width (${viewport.width}x${viewport.height})`, async () => {
     const { page, errors } = await openPage(site.context, viewport);
     for (const [shot, path, demo] of DEMO_PAGES) {
@@ -60,7 +67,9 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       }
       // Nothing may be wider than the screen (horizontal scrolling on a phone is a bug);
       // wide tables and matrices scroll inside their own boxes.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
       assert.ok(overflow <= 1, `${path} at ${name} width overflows horizontally by ${overflow}px`);
       await screenshot(page, `${name}-${shot}`, { fullPage: true });
     }

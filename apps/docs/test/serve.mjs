@@ -50,7 +50,10 @@ export function serve(port = 0) {
   return new Promise((resolvePromise) => {
     server.listen(port, '127.0.0.1', () => {
       const { port: actual } = server.address();
-      resolvePromise({ url: `http://127.0.0.1:${actual}`, close: () => new Promise((r) => server.close(r)) });
+      resolvePromise({
+        url: `http://127.0.0.1:${actual}`,
+        close: () => new Promise((r) => server.close(r)),
+      });
     });
   });
 }

@@ -34,6 +34,7 @@ export default {
       'nav-screen-content-after': () => h(NavBackend, { wide: true }),
     }),
   enhanceApp({ app }) {
-    for (const [name, load] of Object.entries(demos)) app.component(name, defineAsyncComponent(load));
+    for (const [name, load] of Object.entries(demos))
+      app.component(name, defineAsyncComponent(load));
   },
 } satisfies Theme;

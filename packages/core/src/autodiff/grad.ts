@@ -65,7 +65,8 @@ function backward(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
         const node = tape.nodes[i];
         const g = grads.get(node.outputId);
         if (!g) continue;
-        const inputGrads = tidy(() => node.vjp(g, node.saved) as (Tensor | null)[]);
+        const needs = node.inputIds.map((id) => tape.watched.has(id));
+        const inputGrads = tidy(() => node.vjp(g, node.saved, needs) as (Tensor | null)[]);
         node.inputIds.forEach((id, j) => {
           const gi = inputGrads[j];
           if (!gi || !tape.watched.has(id)) return;

@@ -10,7 +10,16 @@ import { makeTensorUnscoped } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 
 /** Gradients for each input, in order; null where the input gets no gradient. */
-export type VjpFn = (dy: Tensor, saved: readonly Tensor[]) => readonly (Tensor | null)[];
+/**
+ * `needs[i]` says whether input i gets a gradient at all (it depends on a watched tensor);
+ * a rule may return null for inputs that do not, skipping work (e.g. conv's input gradient
+ * for the image batch).
+ */
+export type VjpFn = (
+  dy: Tensor,
+  saved: readonly Tensor[],
+  needs: readonly boolean[],
+) => readonly (Tensor | null)[];
 
 export interface TapeNode {
   readonly op: string;

@@ -120,9 +120,9 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2DOptions = {}): Tenso
       return reshape(matmul(w2, im2colKernel(x, g)), outShape);
     }),
   );
-  record(op, [x, w], y, [x, w], (dy, [sx, sw]) => [
-    conv2dBackpropInput(dy, sw, g),
-    conv2dBackpropFilter(sx, dy, g),
+  record(op, [x, w], y, [x, w], (dy, [sx, sw], [needX, needW]) => [
+    needX ? conv2dBackpropInput(dy, sw, g) : null,
+    needW ? conv2dBackpropFilter(sx, dy, g) : null,
   ]);
   return y;
 }

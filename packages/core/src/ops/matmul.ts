@@ -87,23 +87,21 @@ export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   );
   if (aIn !== a) aIn.dispose();
   if (bIn !== b) bIn.dispose();
-  record(op, [a, b], y, [a, b], (dy, [sa, sb]) => {
-    let da: Tensor;
-    let db: Tensor;
-    if (!transposeA && !transposeB) {
-      da = matmul(dy, sb, { transposeB: true });
-      db = matmul(sa, dy, { transposeA: true });
-    } else if (transposeA && !transposeB) {
-      da = matmul(sb, dy, { transposeB: true });
-      db = matmul(sa, dy);
-    } else if (!transposeA && transposeB) {
-      da = matmul(dy, sb);
-      db = matmul(dy, sa, { transposeA: true });
-    } else {
-      da = matmul(sb, dy, { transposeA: true, transposeB: true });
-      db = matmul(dy, sa, { transposeA: true, transposeB: true });
-    }
-    return [sumToShape(da, sa.shape), sumToShape(db, sb.shape)];
+  record(op, [a, b], y, [a, b], (dy, [sa, sb], [needA, needB]) => {
+    // C = opA(A) opB(B): each gradient is one more product, with the transposes rearranged.
+    const tA = transposeA;
+    const tB = transposeB;
+    const da = !needA
+      ? null
+      : tA
+        ? matmul(sb, dy, { transposeA: tB, transposeB: true })
+        : matmul(dy, sb, { transposeB: !tB });
+    const db = !needB
+      ? null
+      : tB
+        ? matmul(dy, sa, { transposeA: true, transposeB: tA })
+        : matmul(sa, dy, { transposeA: !tA });
+    return [da && sumToShape(da, sa.shape), db && sumToShape(db, sb.shape)];
   });
   return y;
 }

@@ -43,7 +43,14 @@ export const PALETTE = {
   blue: '#3b82f6',
 };
 
-export const SERIES = [PALETTE.teal, PALETTE.orange, PALETTE.violet, PALETTE.rose, PALETTE.green, PALETTE.blue];
+export const SERIES = [
+  PALETTE.teal,
+  PALETTE.orange,
+  PALETTE.violet,
+  PALETTE.rose,
+  PALETTE.green,
+  PALETTE.blue,
+];
 
 function themeColors(): { text: string; grid: string } {
   const style = getComputedStyle(document.documentElement);
@@ -54,7 +61,10 @@ function themeColors(): { text: string; grid: string } {
 }
 
 /** Create a chart with the site's defaults (no animation: demos update many times a second). */
-export function makeChart<T extends ChartType>(canvas: HTMLCanvasElement, config: ChartConfiguration<T>): Chart<T> {
+export function makeChart<T extends ChartType>(
+  canvas: HTMLCanvasElement,
+  config: ChartConfiguration<T>,
+): Chart<T> {
   const { text, grid } = themeColors();
   Chart.defaults.color = text;
   Chart.defaults.borderColor = grid;

@@ -60,7 +60,11 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
 }
 
 export function formatMs(ms: number): string {
-  return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : ms < 100 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(0)} ms`;
+  return ms < 1
+    ? `${(ms * 1000).toFixed(0)} µs`
+    : ms < 100
+      ? `${ms.toFixed(1)} ms`
+      : `${ms.toFixed(0)} ms`;
 }
 
 export function formatCount(n: number): string {

@@ -12,7 +12,8 @@ let loading: Promise<{ train: Dataset; test: Dataset }> | undefined;
 export function loadDigits(): Promise<{ train: Dataset; test: Dataset }> {
   loading ??= (async () => {
     const res = await fetch(withBase('/data/mnist-10k.bin'));
-    if (!res.ok) throw new Error(`could not load the packed MNIST digits (${res.status} ${res.statusText})`);
+    if (!res.ok)
+      throw new Error(`could not load the packed MNIST digits (${res.status} ${res.statusText})`);
     const buf = new Uint8Array(await res.arrayBuffer());
     const magic = String.fromCharCode(...buf.subarray(0, 4));
     if (magic !== 'TMN1') throw new Error(`mnist-10k.bin: bad header '${magic}'`);

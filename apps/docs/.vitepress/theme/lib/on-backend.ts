@@ -13,7 +13,8 @@ export async function forEachBackend<T>(
   await initTessera();
   const original = getBackend().name;
   const results = new Map<string, T | Error>();
-  runtime.lockedBy = 'A measurement is running on each backend in turn; the switcher is paused until it finishes.';
+  runtime.lockedBy =
+    'A measurement is running on each backend in turn; the switcher is paused until it finishes.';
   try {
     for (const name of names) {
       try {

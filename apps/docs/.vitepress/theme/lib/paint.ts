@@ -36,17 +36,29 @@ export function colorAt(map: ColorMap, t: number): [number, number, number] {
     const mid: [number, number, number] = [246, 246, 244];
     const hi: [number, number, number] = [220, 68, 38];
     const [a, b, s] = u < 0.5 ? [lo, mid, u * 2] : [mid, hi, (u - 0.5) * 2];
-    return [Math.round(lerp(a[0], b[0], s)), Math.round(lerp(a[1], b[1], s)), Math.round(lerp(a[2], b[2], s))];
+    return [
+      Math.round(lerp(a[0], b[0], s)),
+      Math.round(lerp(a[1], b[1], s)),
+      Math.round(lerp(a[2], b[2], s)),
+    ];
   }
   const x = u * (HEAT_STOPS.length - 1);
   const i = Math.min(HEAT_STOPS.length - 2, Math.floor(x));
   const s = x - i;
   const a = HEAT_STOPS[i];
   const b = HEAT_STOPS[i + 1];
-  return [Math.round(lerp(a[0], b[0], s)), Math.round(lerp(a[1], b[1], s)), Math.round(lerp(a[2], b[2], s))];
+  return [
+    Math.round(lerp(a[0], b[0], s)),
+    Math.round(lerp(a[1], b[1], s)),
+    Math.round(lerp(a[2], b[2], s)),
+  ];
 }
 
-export function range(data: ArrayLike<number>, map: ColorMap, options: PaintOptions): [number, number] {
+export function range(
+  data: ArrayLike<number>,
+  map: ColorMap,
+  options: PaintOptions,
+): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < data.length; i++) {

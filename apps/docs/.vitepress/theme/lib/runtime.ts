@@ -84,9 +84,16 @@ function requestedBackend(): string | undefined {
 function explainFallback(options: BackendOption[], active: string): [string, string] {
   const skipped = options.filter((o) => !o.available && o.name !== active);
   const webgpu = skipped.find((o) => o.name === 'webgpu');
-  if (webgpu) return [`WebGPU is not available in this browser, so the demos run on ${LABELS[active] ?? active}.`, webgpu.reason ?? ''];
+  if (webgpu)
+    return [
+      `WebGPU is not available in this browser, so the demos run on ${LABELS[active] ?? active}.`,
+      webgpu.reason ?? '',
+    ];
   if (skipped.length === 0) return ['', ''];
-  return [skipped.map((o) => `${o.label} is unavailable.`).join(' '), skipped.map((o) => o.reason ?? '').join(' ')];
+  return [
+    skipped.map((o) => `${o.label} is unavailable.`).join(' '),
+    skipped.map((o) => o.reason ?? '').join(' '),
+  ];
 }
 
 /** Initialise once per page load; every demo awaits this before computing. */

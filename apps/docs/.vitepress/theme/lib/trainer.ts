@@ -8,7 +8,19 @@
  */
 import { reactive, shallowRef } from 'vue';
 import { dispose, getBackend, noGrad, softmax, tensor, tidy, type Tensor } from '@tessera/core';
-import { Adam, SGD, batches, buildModel, evaluate, subset, trainStep, type Batch, type Dataset, type Optimizer, type Sequential } from '@tessera/layers';
+import {
+  Adam,
+  SGD,
+  batches,
+  buildModel,
+  evaluate,
+  subset,
+  trainStep,
+  type Batch,
+  type Dataset,
+  type Optimizer,
+  type Sequential,
+} from '@tessera/layers';
 import { loadDigits } from './mnist';
 import { initTessera, runtime } from './runtime';
 
@@ -25,7 +37,14 @@ export interface TrainConfig {
 }
 
 export const trainer = reactive({
-  config: { model: 'lenet', optimizer: 'adam', lr: 0.002, batchSize: 32, steps: 300, evalEvery: 25 } as TrainConfig,
+  config: {
+    model: 'lenet',
+    optimizer: 'adam',
+    lr: 0.002,
+    batchSize: 32,
+    steps: 300,
+    evalEvery: 25,
+  } as TrainConfig,
   status: 'idle' as 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error',
   message: '',
   step: 0,
@@ -56,7 +75,14 @@ function makeOptimizer(cfg: TrainConfig): Optimizer {
 export async function ensureData(): Promise<{ train: Dataset; test: Dataset; testSmall: Dataset }> {
   if (!data) {
     const split = await loadDigits();
-    data = { ...split, testSmall: subset(split.test, Array.from({ length: 500 }, (_, i) => i), 'mnist (test, 500)') };
+    data = {
+      ...split,
+      testSmall: subset(
+        split.test,
+        Array.from({ length: 500 }, (_, i) => i),
+        'mnist (test, 500)',
+      ),
+    };
   }
   return data;
 }
@@ -68,14 +94,30 @@ export function resetModel(): void {
   optimizer?.dispose();
   optimizer = undefined;
   iterator = undefined;
-  Object.assign(trainer, { status: 'idle', message: '', step: 0, epoch: 0, losses: [], batchAcc: [], testAcc: [], examplesPerSec: 0, trainedModel: '' });
+  Object.assign(trainer, {
+    status: 'idle',
+    message: '',
+    step: 0,
+    epoch: 0,
+    losses: [],
+    batchAcc: [],
+    testAcc: [],
+    examplesPerSec: 0,
+    trainedModel: '',
+  });
   runtime.lockedBy = '';
   trainer.revision++;
 }
 
 function nextBatch(train: Dataset): Batch {
   for (;;) {
-    if (!iterator) iterator = batches(train, { batchSize: trainer.config.batchSize, shuffle: true, seed: 17 + trainer.epoch, dropLast: true });
+    if (!iterator)
+      iterator = batches(train, {
+        batchSize: trainer.config.batchSize,
+        shuffle: true,
+        seed: 17 + trainer.epoch,
+        dropLast: true,
+      });
     const r = iterator.next();
     if (!r.done) return r.value;
     iterator = undefined;
@@ -112,7 +154,8 @@ export async function train(extraSteps?: number): Promise<void> {
     await moveModelToActiveBackend();
     optimizer ??= makeOptimizer(cfg);
     const model = modelRef.value as Sequential;
-    const target = extraSteps !== undefined ? trainer.step + extraSteps : Math.max(cfg.steps, trainer.step + 1);
+    const target =
+      extraSteps !== undefined ? trainer.step + extraSteps : Math.max(cfg.steps, trainer.step + 1);
     trainer.status = 'training';
     trainer.message = '';
     trainer.backend = getBackend().name;
@@ -128,7 +171,10 @@ export async function train(extraSteps?: number): Promise<void> {
         const r = trainStep(model, optimizer, batch.x, batch.y);
         loss = r.loss;
         correct = r.correct;
-        const [l, c] = await Promise.all([loss.data(), correct ? correct.data() : Promise.resolve(new Float32Array([NaN]))]);
+        const [l, c] = await Promise.all([
+          loss.data(),
+          correct ? correct.data() : Promise.resolve(new Float32Array([NaN])),
+        ]);
         trainer.losses.push(l[0]);
         trainer.batchAcc.push(c[0] / batch.size);
       } finally {
@@ -146,7 +192,8 @@ export async function train(extraSteps?: number): Promise<void> {
       await frame();
     }
     if (trainer.examplesPerSec === 0 && trainer.step > 0) {
-      trainer.examplesPerSec = (windowExamples * 1000) / Math.max(1, performance.now() - windowStart);
+      trainer.examplesPerSec =
+        (windowExamples * 1000) / Math.max(1, performance.now() - windowStart);
     }
     trainer.status = trainer.step >= target ? 'done' : 'paused';
   } catch (err) {
@@ -174,7 +221,8 @@ export async function moveModelToActiveBackend(): Promise<void> {
   const params = model.parameters();
   if (params.every((p) => p.backend === active)) return;
   const host: Record<string, { values: Float32Array; shape: readonly number[] }> = {};
-  for (const [name, t] of model.namedParameters()) host[name] = { values: (await t.data()) as Float32Array, shape: t.shape };
+  for (const [name, t] of model.namedParameters())
+    host[name] = { values: (await t.data()) as Float32Array, shape: t.shape };
   const moved: Record<string, Tensor> = {};
   for (const [name, h] of Object.entries(host)) moved[name] = tensor(h.values, h.shape);
   model.loadStateDict(moved);

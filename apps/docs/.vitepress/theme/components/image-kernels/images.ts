@@ -38,7 +38,8 @@ export const SAMPLES: SampleImage[] = [
       ctx.closePath();
       ctx.fill();
       ctx.fillStyle = '#fff';
-      for (let i = 0; i < 4; i++) ctx.fillRect(s * 0.62 + i * s * 0.07, s * 0.1, s * 0.03, s * 0.28);
+      for (let i = 0; i < 4; i++)
+        ctx.fillRect(s * 0.62 + i * s * 0.07, s * 0.1, s * 0.03, s * 0.28);
     },
   },
   {
@@ -78,7 +79,7 @@ export const SAMPLES: SampleImage[] = [
     draw(ctx, s) {
       const img = ctx.createImageData(s, s);
       let seed = 7;
-      const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296);
+      const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296;
       for (let y = 0; y < s; y++)
         for (let x = 0; x < s; x++) {
           const inside = x > s * 0.25 && x < s * 0.75 && y > s * 0.25 && y < s * 0.75;
@@ -95,7 +96,8 @@ export const SAMPLES: SampleImage[] = [
 function toGray(ctx: CanvasRenderingContext2D, s: number): Float32Array {
   const { data } = ctx.getImageData(0, 0, s, s);
   const out = new Float32Array(s * s);
-  for (let i = 0; i < s * s; i++) out[i] = Math.round(0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2]);
+  for (let i = 0; i < s * s; i++)
+    out[i] = Math.round(0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2]);
   return out;
 }
 
@@ -118,7 +120,17 @@ export async function fileGray(file: File, s = SIZE): Promise<Float32Array> {
   const bitmap = await createImageBitmap(file);
   const side = Math.min(bitmap.width, bitmap.height);
   const ctx = scratch(s);
-  ctx.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, s, s);
+  ctx.drawImage(
+    bitmap,
+    (bitmap.width - side) / 2,
+    (bitmap.height - side) / 2,
+    side,
+    side,
+    0,
+    0,
+    s,
+    s,
+  );
   bitmap.close();
   return toGray(ctx, s);
 }
@@ -131,8 +143,16 @@ export interface KernelPreset {
 
 export const KERNELS: KernelPreset[] = [
   { id: 'identity', label: 'Identity', values: [0, 0, 0, 0, 1, 0, 0, 0, 0] },
-  { id: 'blur', label: 'Box blur', values: [1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9] },
-  { id: 'gaussian', label: 'Gaussian blur', values: [0.0625, 0.125, 0.0625, 0.125, 0.25, 0.125, 0.0625, 0.125, 0.0625] },
+  {
+    id: 'blur',
+    label: 'Box blur',
+    values: [1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9],
+  },
+  {
+    id: 'gaussian',
+    label: 'Gaussian blur',
+    values: [0.0625, 0.125, 0.0625, 0.125, 0.25, 0.125, 0.0625, 0.125, 0.0625],
+  },
   { id: 'sharpen', label: 'Sharpen', values: [0, -1, 0, -1, 5, -1, 0, -1, 0] },
   { id: 'outline', label: 'Edge (outline)', values: [-1, -1, -1, -1, 8, -1, -1, -1, -1] },
   { id: 'sobel-x', label: 'Sobel x', values: [-1, 0, 1, -2, 0, 2, -1, 0, 1] },
