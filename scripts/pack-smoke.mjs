@@ -17,6 +17,9 @@
  *   4. bundles browser entries with Vite: core + backend-cpu (size reported; the bundle is run),
  *      core + backend-webgpu (Dawn must stay out), core alone (no backend code, size bound in
  *      pack-smoke/browser.mjs).
+ *   5. takes each package's README example (the first ```ts block of the README in the
+ *      tarball), typechecks it against the installed packages (strict, skipLibCheck off) and
+ *      runs it.
  *
  *   --no-build   use the packages' dist/ as it is
  *   --no-lint    skip publint and attw
@@ -34,6 +37,7 @@ import { browserChecks } from './pack-smoke/browser.mjs';
 import { cleanEnv, installProject } from './pack-smoke/install.mjs';
 import { nodeChecks } from './pack-smoke/node.mjs';
 import { packAll } from './pack-smoke/pack.mjs';
+import { readmeChecks } from './pack-smoke/readme.mjs';
 import { check, counts, notPassed, run, section, tail } from './pack-smoke/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,6 +75,9 @@ async function main(work) {
 
   section('browser bundles (Vite, minified)');
   await browserChecks({ root, project, env });
+
+  section('README examples (from the tarballs): typecheck and run');
+  readmeChecks({ root, project, env, packed, inCI });
 }
 
 const unknown = [...args].filter((a) => !OPTIONS.includes(a));

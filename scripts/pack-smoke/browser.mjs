@@ -4,6 +4,7 @@
  *   project/browser-core.js      core alone: no backend code, under CORE_ONLY_BOUND_BYTES
  *   project/browser-core-all.js  all of core's API, for scale
  *   project/browser-webgpu.js    core + backend-webgpu: the `webgpu` (Dawn) addon must stay out
+ *   project/browser-native.js    backend-native is Node-only: the build must fail to resolve it
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -235,6 +236,21 @@ export async function browserChecks({ root, project, env }) {
       fail(`vite build ${entry}`, String(err?.message ?? err));
     }
   }
+  let nodeOnly = '';
+  try {
+    await bundle(vite, project, 'browser-native.js');
+  } catch (err) {
+    nodeOnly = String(err?.message ?? err);
+  }
+  const refused = /not exported under the conditions|no known conditions|Missing "\." specifier/i;
+  check(
+    refused.test(nodeOnly),
+    'a browser bundle cannot import @tessera/backend-native (Node-only exports)',
+    nodeOnly
+      ? tail(nodeOnly.split('\n').find((l) => refused.test(l)) ?? nodeOnly, 3)
+      : 'it bundled',
+  );
+
   const cpu = built['browser-cpu.js'];
   if (cpu) checkCpu(cpu, project, env);
   const core = built['browser-core.js'];

@@ -53,7 +53,14 @@ export function installProject({ project, fixtures, packed, env, logFile }) {
     copyFileSync(p.tgz, join(project, basename(p.tgz)));
     deps[p.json.name] = `file:./${basename(p.tgz)}`;
   }
-  const manifest = { name: 'tessera-smoke', private: true, type: 'module', dependencies: deps };
+  const manifest = {
+    name: 'tessera-smoke',
+    private: true,
+    type: 'module',
+    dependencies: deps,
+    // What a TypeScript user in Node has; the README examples are typechecked (stage 5).
+    devDependencies: { '@types/node': '^20.19.0' },
+  };
   writeFileSync(join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const f of readdirSync(fixtures)) copyFileSync(join(fixtures, f), join(project, f));
 

@@ -95,7 +95,7 @@ export default defineConfig({
     },
     // Dev server: never pre-bundle the 21 MB `mnist` package (only @tessera/layers' Node-side
     // loadMnist() imports it, lazily; the site never calls that).
-    optimizeDeps: { exclude: ['mnist'] },
+    optimizeDeps: { exclude: ['mnist'], include: ['chart.js'] },
     // The Tessera packages are ESM; let Vite bundle them for the server render too.
     ssr: { noExternal: [/^@tessera\//] },
   },

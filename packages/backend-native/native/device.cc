@@ -298,7 +298,7 @@ void Device::WorkerLoop() {
 }
 
 // Waiting threads poll this long before sleeping, for short queued work.
-static constexpr auto kPollBeforeSleep = std::chrono::microseconds(20);
+static constexpr auto kPollBeforeSleep = std::chrono::microseconds(10);
 
 template <class Done>
 static bool PollFor(Done done) {

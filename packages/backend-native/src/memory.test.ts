@@ -13,6 +13,7 @@ import {
   type DataId,
 } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
+import { NativeBackend } from './native-backend.js';
 import { input, native, randomValues, skipNative } from './test/setup.js';
 
 describe.skipIf(skipNative)('native memory', () => {
@@ -79,6 +80,17 @@ describe.skipIf(skipNative)('native memory', () => {
     for (const id of ids) b.disposeData(id);
     await b.whenIdle();
     expect(b.memory()).toMatchObject({ numBytes: 0, numBuffers: 0, pendingBytes: 0 });
+  });
+
+  it('destroy() frees what the backend still holds and makes it unusable', () => {
+    const b = new NativeBackend(native().addon, native().numThreads, 'native-destroy');
+    const x = input([1, 2, 3], [3], 'float32', b);
+    b.kernels.Unary({ op: 'neg', x });
+    expect(b.memory().numBuffers).toBe(2);
+    b.destroy();
+    expect(b.memory().numBuffers).toBe(0);
+    expect(() => b.readSync(x.dataId)).toThrow(/destroyed/);
+    expect(() => b.write(new Float32Array(1), [1], 'float32')).toThrow(BackendError);
   });
 
   it("core's memory() sees the same bytes as the backend", async () => {

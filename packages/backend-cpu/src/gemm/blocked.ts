@@ -133,21 +133,19 @@ function packB(
   }
 }
 
+/** The last register tile, row-major 2 x 3 (module-level: stores to it need no bounds checks). */
+const TILE = new Float64Array(MR * NR);
+
 /**
- * The register tile: C[2 x 3] (+)= sum over p of PA[:, at+p] * PB[bt+p, :].
- * `mr`/`nr` < MR/NR on the right and bottom edges; `overwrite` stores instead of adding.
+ * The register tile: TILE = sum over p of PA[:, at+p] (x) PB[bt+p, :].
+ *
+ * Deliberately branch-free after the loop. V8 compiles a branch that has never run as an
+ * unconditional deoptimisation; for a function entered once per tile through on-stack
+ * replacement, that deopt then repeats on every call (observed: the same code deoptimising
+ * hundreds of times, the whole GEMM 10x slower). Edge and accumulate handling therefore live in
+ * the caller, which runs once per block.
  */
-function micro(
-  at: number,
-  bt: number,
-  kc: number,
-  c: Float32Array,
-  cOff: number,
-  ldc: number,
-  mr: number,
-  nr: number,
-  overwrite: boolean,
-): void {
+function micro(at: number, bt: number, kc: number): void {
   let c00 = 0.0;
   let c01 = 0.0;
   let c02 = 0.0;
@@ -170,53 +168,24 @@ function micro(
     c02 += a0 * b2;
     c12 += a1 * b2;
   }
-  if (mr === MR && nr === NR) {
-    const r1 = cOff + ldc;
-    if (overwrite) {
-      c[cOff] = c00;
-      c[cOff + 1] = c01;
-      c[cOff + 2] = c02;
-      c[r1] = c10;
-      c[r1 + 1] = c11;
-      c[r1 + 2] = c12;
-    } else {
-      c[cOff] += c00;
-      c[cOff + 1] += c01;
-      c[cOff + 2] += c02;
-      c[r1] += c10;
-      c[r1 + 1] += c11;
-      c[r1 + 2] += c12;
-    }
-  } else {
-    storeRow(c, cOff, nr, overwrite, c00, c01, c02);
-    if (mr > 1) storeRow(c, cOff + ldc, nr, overwrite, c10, c11, c12);
-  }
+  TILE[0] = c00;
+  TILE[1] = c01;
+  TILE[2] = c02;
+  TILE[3] = c10;
+  TILE[4] = c11;
+  TILE[5] = c12;
 }
 
-/** One partial row of a tile on the matrix edge (only the first `nr` columns exist). */
-function storeRow(
-  c: Float32Array,
-  off: number,
-  nr: number,
-  overwrite: boolean,
-  v0: number,
-  v1: number,
-  v2: number,
-): void {
-  if (overwrite) {
-    c[off] = v0;
-    if (nr > 1) c[off + 1] = v1;
-    if (nr > 2) c[off + 2] = v2;
-  } else {
-    c[off] += v0;
-    if (nr > 1) c[off + 1] += v1;
-    if (nr > 2) c[off + 2] += v2;
+/** C[mr x nr] += TILE for a tile on the bottom or right edge. */
+function addEdgeTile(c: Float32Array, off: number, ldc: number, mr: number, nr: number): void {
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nr; j++) c[off + i * ldc + j] += TILE[i * NR + j];
   }
 }
 
 /**
  * C[m x n] (+)= op(A)[m x k] @ op(B)[k x n] on row-major strided views, all sizes >= 1.
- * `accumulate` false overwrites C (C's old contents are never read, so NaN garbage is fine).
+ * With `accumulate` false, C is zeroed first (its old contents, maybe NaN, are never used).
  */
 export function gemmBlocked(
   m: number,
@@ -235,23 +204,88 @@ export function gemmBlocked(
   ldc: number,
   accumulate: boolean,
 ): void {
+  // Zeroing once keeps a single store path (C +=) in the hot loop.
+  if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, cOff + i * ldc, cOff + i * ldc + n);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      const overwrite = !accumulate && pc === 0;
       packB(b, bOff, ldb, transB, pc, kc, jc, nc);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
         packA(a, aOff, lda, transA, ic, mc, pc, kc);
         for (let jr = 0, bt = 0; jr < nc; jr += NR, bt += KC) {
           const nr = Math.min(NR, nc - jr);
-          const col = cOff + jc + jr;
+          const col = cOff + jc + jr + ic * ldc;
           for (let ir = 0, at = 0; ir < mc; ir += MR, at += KC) {
-            micro(at, bt, kc, c, col + (ic + ir) * ldc, ldc, Math.min(MR, mc - ir), nr, overwrite);
+            micro(at, bt, kc);
+            const o = col + ir * ldc;
+            if (nr === NR && ir + MR <= mc) {
+              const r1 = o + ldc;
+              c[o] += TILE[0];
+              c[o + 1] += TILE[1];
+              c[o + 2] += TILE[2];
+              c[r1] += TILE[3];
+              c[r1 + 1] += TILE[4];
+              c[r1 + 2] += TILE[5];
+            } else {
+              addEdgeTile(c, o, ldc, Math.min(MR, mc - ir), nr);
+            }
           }
         }
       }
     }
   }
 }
+
+/**
+ * Run every branch of the packing and tile code once on tiny inputs, at load time, so each has
+ * type feedback before TurboFan compiles it (see `micro`): a never-taken branch would otherwise
+ * become a deopt that can repeat on every call. Costs a few microseconds.
+ */
+function seedFeedback(): void {
+  const a = new Float32Array(12);
+  const b = new Float32Array(12);
+  const c = new Float32Array(16);
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      // 3 x 4 x 2: an odd row count (mr = 1) and a 1-wide last panel (nr = 1).
+      gemmBlocked(
+        3,
+        4,
+        2,
+        a,
+        0,
+        transA ? 3 : 2,
+        transA,
+        b,
+        0,
+        transB ? 2 : 4,
+        transB,
+        c,
+        0,
+        4,
+        false,
+      );
+      // 2 x 5 x 2 accumulating: full tiles plus a 2-wide panel (nr = 2).
+      gemmBlocked(
+        2,
+        5,
+        2,
+        a,
+        0,
+        transA ? 2 : 2,
+        transA,
+        b,
+        0,
+        transB ? 2 : 5,
+        transB,
+        c,
+        0,
+        5,
+        true,
+      );
+    }
+  }
+}
+seedFeedback();
