@@ -247,7 +247,7 @@ export async function browserChecks({ root, project, env }) {
     refused.test(nodeOnly),
     'a browser bundle cannot import @tessera/backend-native (Node-only exports)',
     nodeOnly
-      ? tail(nodeOnly.split('\n').find((l) => refused.test(l)) ?? nodeOnly, 3)
+      ? (nodeOnly.split('\n').find((l) => refused.test(l)) ?? nodeOnly).trim().slice(0, 90) + '...'
       : 'it bundled',
   );
 

@@ -31,7 +31,10 @@ if (!globalThis.navigator?.gpu) {
   if (flags.includes('backend=opengles')) process.env.EGL_PLATFORM ??= 'surfaceless';
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu: create(flags) }, configurable: true });
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { gpu: create(flags) },
+    configurable: true,
+  });
 }
 
 const ts = await import('@tessera/core');
@@ -46,7 +49,9 @@ await tf.setBackend('webgpu');
 await tf.ready();
 const tfInfo = tf.backend().adapterInfo ?? {};
 console.log(`adapter (tessera): ${tessera.adapterDescription}`);
-console.log(`adapter (tfjs):    ${[tfInfo.vendor, tfInfo.architecture].filter(Boolean).join(' / ') || 'same navigator.gpu'}`);
+console.log(
+  `adapter (tfjs):    ${[tfInfo.vendor, tfInfo.architecture].filter(Boolean).join(' / ') || 'same navigator.gpu'}`,
+);
 
 // ---- cases ----
 const convFlops = (x, w, pad) => {
@@ -134,10 +139,13 @@ function prepareTfjs(c) {
   };
 }
 
+/** Wall and process CPU milliseconds per run (CPU time covers the adapter's worker threads). */
 async function sample(p, reps) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await p.run(reps);
-  return (performance.now() - t0) / reps;
+  const c = process.cpuUsage(c0);
+  return { wall: (performance.now() - t0) / reps, cpu: (c.user + c.system) / 1000 / reps };
 }
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -156,27 +164,41 @@ for (const name of opt.cases.split(',')) {
   ];
   for (const k of contenders) {
     await sample(k.p, 1); // compile pipelines, warm the pools
-    const once = await sample(k.p, 1);
+    const once = (await sample(k.p, 1)).wall;
     k.reps = Math.max(1, Math.ceil(minMs / Math.max(once, 1e-3)));
     k.samples = [];
   }
-  for (let r = 0; r < rounds; r++) for (const k of contenders) k.samples.push(await sample(k.p, k.reps));
+  for (let r = 0; r < rounds; r++)
+    for (const k of contenders) k.samples.push(await sample(k.p, k.reps));
   const row = { case: name, flops };
   for (const k of contenders) {
-    const ms = median(k.samples);
-    row[k.name] = { ms, gflops: flops / (ms * 1e6), reps: k.reps };
+    const ms = median(k.samples.map((s) => s.wall));
+    const cpuMs = median(k.samples.map((s) => s.cpu));
+    row[k.name] = {
+      ms,
+      gflops: flops / (ms * 1e6),
+      cpuMs,
+      reps: k.reps,
+      samples: k.samples.length,
+    };
     k.p.dispose();
   }
   row.ratio = row['tfjs-webgpu'].ms / row['tessera-webgpu'].ms;
+  row.cpuRatio = row['tfjs-webgpu'].cpuMs / row['tessera-webgpu'].cpuMs;
   results.push(row);
-  const fmt = (v) => `${v.ms.toFixed(2).padStart(9)} ms ${v.gflops.toFixed(2).padStart(8)} GFLOP/s`;
+  const fmt = (v) =>
+    `${v.ms.toFixed(1).padStart(8)} ms ${v.gflops.toFixed(3).padStart(7)} GFLOP/s (cpu ${v.cpuMs.toFixed(0).padStart(6)} ms)`;
   console.log(
-    `${name.padEnd(11)} tessera ${fmt(row['tessera-webgpu'])} | tfjs ${fmt(row['tfjs-webgpu'])} | speedup x${row.ratio.toFixed(2)}`,
+    `${name.padEnd(11)} tessera ${fmt(row['tessera-webgpu'])} | tfjs ${fmt(row['tfjs-webgpu'])} | ` +
+      `tfjs/tessera time x${row.ratio.toFixed(2)}, cpu x${row.cpuRatio.toFixed(2)}`,
   );
 }
 if (opt.json) {
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(opt.json, JSON.stringify({ adapter: tessera.adapterDescription, convBBatch, results }, null, 2));
+  writeFileSync(
+    opt.json,
+    JSON.stringify({ adapter: tessera.adapterDescription, convBBatch, results }, null, 2),
+  );
 }
 tessera.destroy();
 tf.backend().device?.destroy?.();

@@ -11,7 +11,14 @@ const rounds = Number(process.argv[3] ?? 5);
 const configs = (process.env.TILES ?? '8,8,4,4,16 8,8,8,4,16 16,16,4,4,16 8,8,4,4,8')
   .split(' ')
   .map((s) => s.split(',').map(Number))
-  .map(([WX, WY, RM, RN, TK, reg]) => ({ WX, WY, RM, RN, TK, ...(reg ? { staging: 'registers' } : {}) }));
+  .map(([WX, WY, RM, RN, TK, reg]) => ({
+    WX,
+    WY,
+    RM,
+    RN,
+    TK,
+    ...(reg ? { staging: 'registers' } : {}),
+  }));
 
 const a = new Float32Array(n * n).map((_, i) => ((i * 7919) % 13) / 13 - 0.5);
 const entries = [];
@@ -19,7 +26,18 @@ for (const tile of configs) {
   const be = await createWebGPUBackend({ tuning: { gemmTile: tile } });
   const info = { dataId: be.write(a, [n, n], 'float32'), shape: [n, n], dtype: 'float32' };
   const run = () =>
-    be.kernels.MatMul({ a: info, b: info, transposeA: false, transposeB: false, batch: 1, batchA: 1, batchB: 1, m: n, n, k: n });
+    be.kernels.MatMul({
+      a: info,
+      b: info,
+      transposeA: false,
+      transposeB: false,
+      batch: 1,
+      batchA: 1,
+      batchB: 1,
+      m: n,
+      n,
+      k: n,
+    });
   be.disposeData(run());
   await be.sync();
   entries.push({ tile, be, run, ms: [] });

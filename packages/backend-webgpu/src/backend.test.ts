@@ -1,5 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { BackendError, findBackend, listBackends, removeBackendInstance, type Backend, type TensorInfo } from '@tessera/core';
+import {
+  BackendError,
+  findBackend,
+  listBackends,
+  removeBackendInstance,
+  type Backend,
+  type TensorInfo,
+} from '@tessera/core';
 import { openBackend, tensor, values } from './test/harness.js';
 import { WebGPUBackend, createWebGPUBackend } from './backend.js';
 
@@ -89,7 +96,9 @@ describe.skipIf(!be)('WebGPU backend storage and device handling', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(reported).toBeDefined();
     expect(() => lost.kernels.Unary({ op: 'neg', x: info(x, [1]) })).toThrow(BackendError);
-    expect(() => lost.kernels.Unary({ op: 'neg', x: info(x, [1]) })).toThrow(/lost.*setBackend\('webgpu'\)/);
+    expect(() => lost.kernels.Unary({ op: 'neg', x: info(x, [1]) })).toThrow(
+      /lost.*setBackend\('webgpu'\)/,
+    );
     lost.destroy();
   });
 

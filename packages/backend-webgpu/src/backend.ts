@@ -65,7 +65,11 @@ export class WebGPUBackend implements Backend {
 
   memory(): BackendMemory {
     const s = this.ctx.stats;
-    return { numBytes: s.liveBytes, numBuffers: s.liveBuffers, pooledBytes: s.pooledBytes + s.stagingBytes };
+    return {
+      numBytes: s.liveBytes,
+      numBuffers: s.liveBuffers,
+      pooledBytes: s.pooledBytes + s.stagingBytes,
+    };
   }
 
   trim(): void {
@@ -90,7 +94,9 @@ function own(dataId: DataId): GPUData {
 }
 
 /** Find an adapter, open a device with the limits the kernels use, and build the backend. */
-export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
+export async function createWebGPUBackend(
+  options: WebGPUBackendOptions = {},
+): Promise<WebGPUBackend> {
   const onLost =
     options.onDeviceLost ??
     ((message: string) =>
@@ -106,7 +112,9 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
         ownsDevice: false,
         onLost,
         ...(options.tuning ? { tuning: options.tuning } : {}),
-        ...(options.maxDispatchesPerBatch ? { maxDispatchesPerBatch: options.maxDispatchesPerBatch } : {}),
+        ...(options.maxDispatchesPerBatch
+          ? { maxDispatchesPerBatch: options.maxDispatchesPerBatch }
+          : {}),
       },
       options.device.adapterInfo,
     );
@@ -125,11 +133,18 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     const why = err instanceof Error ? err.message : String(err);
     throw new BackendError(`webgpu: requestDevice() failed on ${found.description}: ${why}`);
   }
-  const ctx = new GpuContext(device, found.description, {
-    onLost,
-    ...(options.tuning ? { tuning: options.tuning } : {}),
-    ...(options.maxDispatchesPerBatch ? { maxDispatchesPerBatch: options.maxDispatchesPerBatch } : {}),
-  }, found.adapter.info);
+  const ctx = new GpuContext(
+    device,
+    found.description,
+    {
+      onLost,
+      ...(options.tuning ? { tuning: options.tuning } : {}),
+      ...(options.maxDispatchesPerBatch
+        ? { maxDispatchesPerBatch: options.maxDispatchesPerBatch }
+        : {}),
+    },
+    found.adapter.info,
+  );
   const backend = new WebGPUBackend(ctx);
   // Hold the instance that owns the adapter for as long as the backend lives.
   keepAlive.set(backend, found.gpu);

@@ -15,7 +15,8 @@ import { inCI } from './test/harness.js';
 
 const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && inCI) throw new Error(`browser tests: no Chromium at ${CHROMIUM} (install Debian's 'chromium')`);
+if (!haveChromium && inCI)
+  throw new Error(`browser tests: no Chromium at ${CHROMIUM} (install Debian's 'chromium')`);
 
 interface PageState {
   done: boolean;
@@ -54,7 +55,8 @@ async function bundle(): Promise<string> {
 }
 
 function serve(script: string): Promise<Server> {
-  const html = '<!doctype html><meta charset="utf-8"><title>tessera webgpu</title><script type="module" src="/bundle.js"></script>';
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>tessera webgpu</title><script type="module" src="/bundle.js"></script>';
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/bundle.js')) {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
@@ -68,7 +70,7 @@ function serve(script: string): Promise<Server> {
 describe.skipIf(!haveChromium)('headless Chromium', () => {
   let server: Server | undefined;
   let state: PageState | undefined;
-  let console_: string[] = [];
+  const pageLog: string[] = [];
 
   beforeAll(async () => {
     server = await serve(await bundle());
@@ -76,11 +78,14 @@ describe.skipIf(!haveChromium)('headless Chromium', () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
     try {
       const page = await browser.newPage();
-      page.on('console', (m) => console_.push(`${m.type()}: ${m.text()}`));
-      page.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => pageLog.push(`${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => pageLog.push(`pageerror: ${e.message}`));
       const { port } = server.address() as AddressInfo;
       await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction('globalThis.__tessera?.done === true', undefined, { timeout: 900_000, polling: 500 });
+      await page.waitForFunction('globalThis.__tessera?.done === true', undefined, {
+        timeout: 900_000,
+        polling: 500,
+      });
       state = (await page.evaluate('globalThis.__tessera')) as PageState;
     } finally {
       await browser.close();
@@ -92,10 +97,12 @@ describe.skipIf(!haveChromium)('headless Chromium', () => {
   });
 
   const failures = (prefix: string) =>
-    (state?.outcomes ?? []).filter((o) => o.name.startsWith(prefix) && !o.ok).map((o) => `${o.name}: ${o.detail}`);
+    (state?.outcomes ?? [])
+      .filter((o) => o.name.startsWith(prefix) && !o.ok)
+      .map((o) => `${o.name}: ${o.detail}`);
 
   it('finds a WebGPU adapter through navigator.gpu', () => {
-    expect(state?.fatal, `page failed: ${state?.fatal}\n${console_.join('\n')}`).toBeUndefined();
+    expect(state?.fatal, `page failed: ${state?.fatal}\n${pageLog.join('\n')}`).toBeUndefined();
     expect(state?.adapter).toBeTruthy();
     console.log(`[browser] adapter: ${state?.adapter}`);
   });

@@ -64,7 +64,8 @@ export async function findAdapter(options: AdapterOptions = {}): Promise<FoundAd
   const browserGpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   // A page's navigator.gpu wins; in Node it exists only when the program installed one
   // (e.g. to share Dawn's GPU object with another library), and then we use the same one.
-  if (browserGpu) return fromGpu(browserGpu, options.featureLevel ?? 'core', options, 'navigator.gpu');
+  if (browserGpu)
+    return fromGpu(browserGpu, options.featureLevel ?? 'core', options, 'navigator.gpu');
   const proc = nodeProcess();
   if (proc) return fromDawn(proc, options);
   throw new BackendError(
@@ -112,11 +113,13 @@ async function fromDawn(proc: ProcessLike, options: AdapterOptions): Promise<Fou
     );
   }
   const envFlags = proc.env.TESSERA_WEBGPU_FLAGS;
-  const flags = [...(options.dawnFlags ?? (envFlags ? envFlags.split(',').map((s) => s.trim()) : []))].filter(
-    (f) => f.length > 0,
-  );
+  const flags = [
+    ...(options.dawnFlags ?? (envFlags ? envFlags.split(',').map((s) => s.trim()) : [])),
+  ].filter((f) => f.length > 0);
   if (flags.includes('backend=null')) {
-    throw new BackendError("webgpu: Dawn flag 'backend=null' selects an adapter that computes nothing; refusing it");
+    throw new BackendError(
+      "webgpu: Dawn flag 'backend=null' selects an adapter that computes nothing; refusing it",
+    );
   }
   const gles = flags.includes('backend=opengles') || flags.includes('backend=opengl');
   // Mesa needs a platform to open an EGL display without a window system; surfaceless is
@@ -125,7 +128,11 @@ async function fromDawn(proc: ProcessLike, options: AdapterOptions): Promise<Fou
   const envLevel = proc.env.TESSERA_WEBGPU_FEATURE_LEVEL;
   const featureLevel =
     options.featureLevel ??
-    (envLevel === 'core' || envLevel === 'compatibility' ? envLevel : gles ? 'compatibility' : 'core');
+    (envLevel === 'core' || envLevel === 'compatibility'
+      ? envLevel
+      : gles
+        ? 'compatibility'
+        : 'core');
   const gpu = dawn.create(flags);
   try {
     return await fromGpu(gpu, featureLevel, options, `Dawn create([${flags.join(', ')}])`);

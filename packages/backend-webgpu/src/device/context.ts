@@ -164,8 +164,10 @@ export class GpuContext {
     if (d.params && this.#arenaUsed + this.#slot > this.#arenaBytes.length) this.flush();
     const entries: GPUBindGroupEntry[] = [];
     let binding = 0;
-    for (const data of d.inputs) entries.push({ binding: binding++, resource: { buffer: data.buffer } });
-    for (const data of d.outputs) entries.push({ binding: binding++, resource: { buffer: data.buffer } });
+    for (const data of d.inputs)
+      entries.push({ binding: binding++, resource: { buffer: data.buffer } });
+    for (const data of d.outputs)
+      entries.push({ binding: binding++, resource: { buffer: data.buffer } });
     if (d.params) {
       this.#arenaBytes.set(d.params, this.#arenaUsed);
       entries.push({
@@ -259,7 +261,9 @@ export class GpuContext {
 
   assertUsable(what: string): void {
     if (this.#destroyed) {
-      throw new BackendError(`webgpu: ${what}: the backend was destroyed; call setBackend('webgpu') again`);
+      throw new BackendError(
+        `webgpu: ${what}: the backend was destroyed; call setBackend('webgpu') again`,
+      );
     }
     if (this.#lost !== undefined) {
       throw new BackendError(

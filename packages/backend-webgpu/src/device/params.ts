@@ -48,7 +48,8 @@ export function paramLayout(fields: ParamFields): ParamLayout {
         if (v === undefined) throw new Error(`params: missing value for '${name}'`);
         if (kind === 'dims') {
           const list = v as readonly number[];
-          if (list.length > MAX_DIMS) throw new Error(`params: '${name}' has more than ${MAX_DIMS} dims`);
+          if (list.length > MAX_DIMS)
+            throw new Error(`params: '${name}' has more than ${MAX_DIMS} dims`);
           for (let i = 0; i < list.length; i++) view.setUint32(at + 4 * i, list[i], true);
         } else if (kind === 'u32') view.setUint32(at, v as number, true);
         else if (kind === 'i32') view.setInt32(at, v as number, true);

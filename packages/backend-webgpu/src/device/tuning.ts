@@ -39,8 +39,11 @@ export const CPU_TILE: TileConfig = { WX: 8, WY: 4, RM: 8, RN: 8, TK: 1, staging
 
 /** Adapters that run shaders on the CPU: Dawn's fallback adapter (SwiftShader) and Mesa's llvmpipe/lavapipe. */
 export function isCpuAdapter(info: GPUAdapterInfo): boolean {
-  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
-  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|softpipe|warp/.test(text);
+  const text =
+    `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  return (
+    info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|softpipe|warp/.test(text)
+  );
 }
 
 export function defaultTuning(info?: GPUAdapterInfo): Tuning {

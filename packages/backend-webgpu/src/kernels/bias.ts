@@ -8,12 +8,18 @@ import { data, elemType, elementwiseWorkgroups } from './util.js';
 
 type Sig<K extends keyof KernelSignatures> = Parameters<KernelSignatures[K]>[0];
 
-export function biasAdd(ctx: GpuContext, { x, bias, outer, channels, inner, relu }: Sig<'BiasAdd'>): GPUData {
+export function biasAdd(
+  ctx: GpuContext,
+  { x, bias, outer, channels, inner, relu }: Sig<'BiasAdd'>,
+): GPUData {
   const n = outer * channels * inner;
   const t = elemType(x.dtype);
   const out = ctx.output(n, x.dtype);
   ctx.run({
-    program: { key: `BiasAdd:${t}:${relu ? 'relu' : 'linear'}`, source: () => biasAddSource(t, relu) },
+    program: {
+      key: `BiasAdd:${t}:${relu ? 'relu' : 'linear'}`,
+      source: () => biasAddSource(t, relu),
+    },
     inputs: [data(x), data(bias)],
     outputs: [out],
     params: BIAS.pack({ n, channels, inner }),

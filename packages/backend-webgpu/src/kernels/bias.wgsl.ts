@@ -11,7 +11,14 @@ export const BIAS = paramLayout([
 
 export function biasAddSource(t: ElemType, relu: boolean): string {
   const zero = t === 'f32' ? '0.0' : '0';
-  return `${bindings([['X', t], ['BIAS', t]], [['Y', t]], BIAS)}
+  return `${bindings(
+    [
+      ['X', t],
+      ['BIAS', t],
+    ],
+    [['Y', t]],
+    BIAS,
+  )}
 ${elementwiseMain(`let v = X[i] + BIAS[(i / p.inner) % p.channels];
     Y[i] = ${relu ? `select(${zero}, v, v > ${zero})` : 'v'};`)}`;
 }

@@ -3,7 +3,12 @@ import type { ConvGeometry, KernelSignatures } from '@tessera/core';
 import type { GpuContext } from '../device/context.js';
 import type { GPUData } from '../device/data.js';
 import { grid } from '../device/program.js';
-import { CONV, conv2dBackpropFilterSource, conv2dBackpropInputSource, conv2dSource } from './conv.wgsl.js';
+import {
+  CONV,
+  conv2dBackpropFilterSource,
+  conv2dBackpropInputSource,
+  conv2dSource,
+} from './conv.wgsl.js';
 import { fitTile } from '../device/tuning.js';
 import { tileKey, type TileConfig } from './gemm.wgsl.js';
 import { geomValues } from './geometry.js';
@@ -46,18 +51,32 @@ export function conv2d(ctx: GpuContext, { x, w, geom }: Sig<'Conv2D'>): GPUData 
   const g = geom;
   const cols = g.batch * g.outH * g.outW;
   const out = ctx.output(cols * g.outChannels, 'float32');
-  runConv(ctx, 'Conv2D', conv2dSource, [data(x), data(w)], out, g, g.outChannels, cols, g.inChannels * g.kH * g.kW);
+  runConv(
+    ctx,
+    'Conv2D',
+    conv2dSource,
+    [data(x), data(w)],
+    out,
+    g,
+    g.outChannels,
+    cols,
+    g.inChannels * g.kH * g.kW,
+  );
   return out;
 }
 
-export function conv2dBackpropInput(ctx: GpuContext, { dy, w, geom }: Sig<'Conv2DBackpropInput'>): GPUData {
+export function conv2dBackpropInput(
+  ctx: GpuContext,
+  { dy, w, geom }: Sig<'Conv2DBackpropInput'>,
+): GPUData {
   const g = geom;
   const cols = g.batch * g.inH * g.inW;
   const out = ctx.output(cols * g.inChannels, 'float32');
+  const unit = g.strideH === 1 && g.strideW === 1;
   runConv(
     ctx,
-    'Conv2DBackpropInput',
-    conv2dBackpropInputSource,
+    `Conv2DBackpropInput:${unit ? 's1' : 'strided'}`,
+    (tile) => conv2dBackpropInputSource(tile, unit),
     [data(dy), data(w)],
     out,
     g,
@@ -68,7 +87,10 @@ export function conv2dBackpropInput(ctx: GpuContext, { dy, w, geom }: Sig<'Conv2
   return out;
 }
 
-export function conv2dBackpropFilter(ctx: GpuContext, { x, dy, geom }: Sig<'Conv2DBackpropFilter'>): GPUData {
+export function conv2dBackpropFilter(
+  ctx: GpuContext,
+  { x, dy, geom }: Sig<'Conv2DBackpropFilter'>,
+): GPUData {
   const g = geom;
   const taps = g.inChannels * g.kH * g.kW;
   const out = ctx.output(g.outChannels * taps, 'float32');

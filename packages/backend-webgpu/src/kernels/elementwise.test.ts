@@ -1,6 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BinaryOp, UnaryOp } from '@tessera/core';
-import { expectClose, f32, openBackend, random, randomInts, tensor, values } from '../test/harness.js';
+import {
+  expectClose,
+  f32,
+  openBackend,
+  random,
+  randomInts,
+  tensor,
+  values,
+} from '../test/harness.js';
 import { broadcast2, sizeOf } from '../test/naive.js';
 
 const be = await openBackend();
@@ -38,7 +46,11 @@ describe.skipIf(!be)('elementwise kernels', () => {
       const positive = op === 'log' || op === 'sqrt';
       const x = random(1000, 7, positive ? 0.01 : -30, 30);
       const y = b.kernels.Unary({ op, x: tensor(b, x, [10, 100]) });
-      expectClose(await values(b, y), x.map((v) => UNARY[op](f32(v))), 1e-5);
+      expectClose(
+        await values(b, y),
+        x.map((v) => UNARY[op](f32(v))),
+        1e-5,
+      );
     });
   }
 
@@ -55,27 +67,49 @@ describe.skipIf(!be)('elementwise kernels', () => {
       const y = b.kernels.Unary({ op, x: tensor(b, x, [5], 'int32') });
       const out = await b.read(y);
       expect(out).toBeInstanceOf(Int32Array);
-      if (op === 'sqrt') expect(Array.from(out).filter((_, i) => x[i] >= 0)).toEqual(x.filter((v) => v >= 0).map(f));
+      if (op === 'sqrt')
+        expect(Array.from(out).filter((_, i) => x[i] >= 0)).toEqual(x.filter((v) => v >= 0).map(f));
       else expect(Array.from(out)).toEqual(x.map((v) => f(v) | 0));
       b.disposeData(y);
     }
   });
 
   const shapes: [number[], number[], number[]][] = [
-    [[3, 4], [3, 4], [3, 4]],
+    [
+      [3, 4],
+      [3, 4],
+      [3, 4],
+    ],
     [[3, 4], [], [3, 4]],
     [[], [2, 5], [2, 5]],
-    [[3, 1], [1, 4], [3, 4]],
+    [
+      [3, 1],
+      [1, 4],
+      [3, 4],
+    ],
     [[2, 3, 4], [4], [2, 3, 4]],
-    [[2, 1, 4], [3, 1], [2, 3, 4]],
-    [[5, 1, 3, 1, 2], [1, 4, 1, 6, 1], [5, 4, 3, 6, 2]],
+    [
+      [2, 1, 4],
+      [3, 1],
+      [2, 3, 4],
+    ],
+    [
+      [5, 1, 3, 1, 2],
+      [1, 4, 1, 6, 1],
+      [5, 4, 3, 6, 2],
+    ],
   ];
   for (const op of Object.keys(BINARY) as BinaryOp[]) {
     it(`Binary ${op} float32 with broadcasting`, async () => {
       for (const [sa, sb, so] of shapes) {
         const av = random(sizeOf(sa), 3, -3, 3).map((v) => Math.round(v * 4) / 4);
         const bv = random(sizeOf(sb), 4, -3, 3).map((v) => Math.round(v * 4) / 4 || 0.5);
-        const y = b.kernels.Binary({ op, a: tensor(b, av, sa), b: tensor(b, bv, sb), outShape: so });
+        const y = b.kernels.Binary({
+          op,
+          a: tensor(b, av, sa),
+          b: tensor(b, bv, sb),
+          outShape: so,
+        });
         expectClose(await values(b, y), broadcast2(av, sa, bv, sb, so, BINARY[op]), 1e-6);
       }
     });
@@ -95,7 +129,12 @@ describe.skipIf(!be)('elementwise kernels', () => {
       equal: av.map((a, i) => (a === bv[i] ? 1 : 0)),
     };
     for (const op of Object.keys(expected) as BinaryOp[]) {
-      const y = b.kernels.Binary({ op, a: tensor(b, av, [6], 'int32'), b: tensor(b, bv, [6], 'int32'), outShape: [6] });
+      const y = b.kernels.Binary({
+        op,
+        a: tensor(b, av, [6], 'int32'),
+        b: tensor(b, bv, [6], 'int32'),
+        outShape: [6],
+      });
       const out = await b.read(y);
       expect(out).toBeInstanceOf(op === 'greater' || op === 'equal' ? Float32Array : Int32Array);
       expect(Array.from(out), op).toEqual(expected[op]);
@@ -138,8 +177,13 @@ describe.skipIf(!be)('elementwise kernels', () => {
   });
 
   it('Fill writes float32 and int32 values, including large shapes', async () => {
-    expect(await values(b, b.kernels.Fill({ shape: [2, 3], value: -1.5, dtype: 'float32' }))).toEqual(new Array(6).fill(-1.5));
-    const big = await values(b, b.kernels.Fill({ shape: [70000], value: 123456789, dtype: 'int32' }));
+    expect(
+      await values(b, b.kernels.Fill({ shape: [2, 3], value: -1.5, dtype: 'float32' })),
+    ).toEqual(new Array(6).fill(-1.5));
+    const big = await values(
+      b,
+      b.kernels.Fill({ shape: [70000], value: 123456789, dtype: 'int32' }),
+    );
     expect(big.length).toBe(70000);
     expect(big.every((v) => v === 123456789)).toBe(true);
     expect(await values(b, b.kernels.Fill({ shape: [0], value: 1, dtype: 'float32' }))).toEqual([]);

@@ -75,7 +75,14 @@ export function binary(ctx: GpuContext, { op, a, b, outShape }: Sig<'Binary'>): 
   ctx.run({
     program: {
       key: `Binary:${op}:${t}:${bc.key}`,
-      source: () => `${bindings([['A', t], ['B', t]], [['Y', tOut]], bc.layout)}
+      source: () => `${bindings(
+        [
+          ['A', t],
+          ['B', t],
+        ],
+        [['Y', tOut]],
+        bc.layout,
+      )}
 ${elementwiseMain(`${bc.indexing}
     let a = A[idx_a]; let b = B[idx_b];
     Y[i] = ${binaryExpr(op, t)};`)}`,
@@ -97,7 +104,15 @@ export function where(ctx: GpuContext, { cond, a, b, outShape }: Sig<'Where'>): 
   ctx.run({
     program: {
       key: `Where:${tc}:${bc.key}`,
-      source: () => `${bindings([['C', tc], ['A', 'u32'], ['B', 'u32']], [['Y', 'u32']], bc.layout)}
+      source: () => `${bindings(
+        [
+          ['C', tc],
+          ['A', 'u32'],
+          ['B', 'u32'],
+        ],
+        [['Y', 'u32']],
+        bc.layout,
+      )}
 ${elementwiseMain(`${bc.indexing}
     Y[i] = select(B[idx_b], A[idx_a], C[idx_c] != ${tc === 'f32' ? '0.0' : '0'});`)}`,
     },

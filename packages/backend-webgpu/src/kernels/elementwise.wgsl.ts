@@ -77,7 +77,11 @@ export function binaryExpr(op: BinaryOp, t: ElemType): string {
  * input (from the output index `i`), decomposing `i` over the collapsed shape `p.shape`
  * only when some input is strided.
  */
-export function broadcastIndexing(names: readonly string[], access: readonly Access[], rank: number): string {
+export function broadcastIndexing(
+  names: readonly string[],
+  access: readonly Access[],
+  rank: number,
+): string {
   const lines: string[] = [];
   const strided = names.filter((_, k) => access[k] === 'strided');
   if (strided.length > 0) {

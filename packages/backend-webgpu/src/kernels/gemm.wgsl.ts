@@ -1,15 +1,24 @@
 /**
- * The tiled GEMM skeleton shared by MatMul and the three convolution kernels (implicit GEMM).
+ * The GEMM skeleton shared by MatMul and the three convolution kernels (implicit GEMM).
  *
- * C[b] (M x N) = A[b] (M x K) @ B[b] (K x N), where A, B and C are not buffers but WGSL
- * functions: `loadA(b, row, k)`, `loadB(b, k, col)` and `storeC(b, row, col, v)`. MatMul reads
- * plain matrices (transposed or not); a convolution computes image/filter indices on the fly,
- * so no im2col matrix is ever written.
+ * C[b] (M x N) = A[b] (M x K) @ B[b] (K x N), where A and B are not buffers but factored WGSL
+ * loaders. An element's address splits into a part that depends on its row (or column) and a
+ * part that depends on k, so the kernel computes each part once and combines them per load:
  *
- * Each workgroup of WX x WY invocations computes a TM x TN tile (TM = WY*RM, TN = WX*RN):
- * it stages TK-deep slices of A and B in workgroup memory, then every invocation accumulates
- * RM x RN outputs in registers (rows ty + r*WY, columns tx + c*WX). Those strided positions
- * keep neighbouring invocations on neighbouring workgroup-memory words.
+ *   fn aRow(b, row) -> AR    fn aK(b, k) -> AK    fn loadAf(AR, AK) -> f32
+ *   fn bK(b, k) -> BK        fn bCol(b, col) -> BC fn loadBf(BK, BC) -> f32
+ *   fn storeC(b, row, col, v)
+ *
+ * MatMul's parts are plain offsets (A[ar + ak]); a convolution's are (offset, row, column)
+ * triples of an image tap, so no im2col matrix is ever written and the divisions that decode
+ * a column happen once per invocation instead of once per load.
+ *
+ * Two ways to run a tile of TM x TN outputs (TM = WY*RM, TN = WX*RN) per workgroup of
+ * WX x WY invocations, each accumulating RM x RN outputs (rows ty + r*WY, columns tx + c*WX):
+ *  - 'workgroup' staging (GPUs): TK-deep slices of A and B are staged in workgroup memory
+ *    between barriers, then every invocation reads its operands from there;
+ *  - 'registers' (CPU adapters): every invocation loads its operands straight from the
+ *    buffers, with no barriers (the CPU's caches do the staging).
  */
 import type { ParamLayout } from '../device/params.js';
 import { tileKey, type TileConfig } from '../device/tuning.js';
@@ -17,13 +26,13 @@ import { tileKey, type TileConfig } from '../device/tuning.js';
 export { tileKey, type TileConfig };
 
 export interface GemmSource {
-  /** Binding declarations (inputs, output, parameter block `p` with M, N, K, tilesN, tiles, batchOffset). */
+  /** Binding declarations (inputs, output, parameter block `p`, which holds GEMM_FIELDS). */
   readonly bindings: string;
-  /** Extra WGSL (helper functions) plus loadA, loadB and storeC. */
+  /** Types AR, AK, BK, BC (aliases or structs) and the six loader functions plus storeC. */
   readonly functions: string;
   /**
-   * Which index is contiguous in memory for each operand, so consecutive invocations load
-   * consecutive addresses: 'k' or 'row' for A, 'k' or 'col' for B.
+   * Which index is contiguous in memory for each operand, so that consecutive invocations
+   * stage consecutive addresses: 'k' or 'row' for A, 'k' or 'col' for B.
    */
   readonly aContiguous: 'k' | 'row';
   readonly bContiguous: 'k' | 'col';
@@ -39,27 +48,56 @@ export const GEMM_FIELDS = [
   ['batchOffset', 'u32'],
 ] as const;
 
+const HEADER = `
+  let tile = wid.x + wid.y * nwg.x;
+  if (tile >= p.tiles) { return; }
+  let batch = p.batchOffset + wid.z;
+  let tx = lid.x;
+  let ty = lid.y;`;
+
 export function gemmSource(src: GemmSource, t: TileConfig, _params: ParamLayout): string {
-  if (t.staging === 'registers') return registerGemm(src, t);
+  return t.staging === 'registers' ? registerGemm(src, t) : stagedGemm(src, t);
+}
+
+function accumulators(t: TileConfig, a: (r: number) => string, b: (c: number) => string) {
+  const decl: string[] = [];
+  const fma: string[] = [];
+  const store: string[] = [];
+  for (let r = 0; r < t.RM; r++) fma.push(`let a${r} = ${a(r)};`);
+  for (let c = 0; c < t.RN; c++) fma.push(`let b${c} = ${b(c)};`);
+  for (let r = 0; r < t.RM; r++) {
+    for (let c = 0; c < t.RN; c++) {
+      decl.push(`var c${r}_${c} = 0.0;`);
+      fma.push(`c${r}_${c} += a${r} * b${c};`);
+      store.push(
+        `{ let row = row0 + ty + ${r * t.WY}u; let col = col0 + tx + ${c * t.WX}u;` +
+          ` if (row < p.M && col < p.N) { storeC(batch, row, col, c${r}_${c}); } }`,
+      );
+    }
+  }
+  return { decl, fma, store };
+}
+
+function stagedGemm(src: GemmSource, t: TileConfig): string {
   const { WX, WY, RM, RN, TK } = t;
   const TM = WY * RM;
   const TN = WX * RN;
   const T = WX * WY;
-  if ((TM * TK) % T !== 0 || (TN * TK) % T !== 0) throw new Error(`gemm: tile ${tileKey(t)} does not divide evenly`);
+  if ((TM * TK) % T !== 0 || (TN * TK) % T !== 0)
+    throw new Error(`gemm: tile ${tileKey(t)} does not divide evenly`);
 
   // Staging loops stay loops: unrolled, their branches make SwiftShader's compile time explode.
-  const loadTile = (which: 'A' | 'B', rows: number, contiguous: 'k' | 'other'): string => {
+  const stage = (which: 'A' | 'B', rows: number, contiguous: boolean): string => {
     // rows = TM for A (other index = row) or TN for B (other index = col).
     const per = (rows * TK) / T;
-    const [kk, o] =
-      contiguous === 'k' ? [`e % ${TK}u`, `e / ${TK}u`] : [`e / ${rows}u`, `e % ${rows}u`];
+    const [kk, o] = contiguous ? [`e % ${TK}u`, `e / ${TK}u`] : [`e / ${rows}u`, `e % ${rows}u`];
     const body =
       which === 'A'
         ? `let row = row0 + o; let k = k0 + kk; var v = 0.0;
-        if (row < p.M && k < p.K) { v = loadA(batch, row, k); }
+        if (row < p.M && k < p.K) { v = loadAf(aRow(batch, row), aK(batch, k)); }
         As[kk * ${TM}u + o] = v;`
         : `let col = col0 + o; let k = k0 + kk; var v = 0.0;
-        if (col < p.N && k < p.K) { v = loadB(batch, k, col); }
+        if (col < p.N && k < p.K) { v = loadBf(bK(batch, k), bCol(batch, col)); }
         Bs[kk * ${TN}u + o] = v;`;
     return `for (var q = 0u; q < ${per}u; q++) {
         let e = li + q * ${T}u;
@@ -67,24 +105,11 @@ export function gemmSource(src: GemmSource, t: TileConfig, _params: ParamLayout)
         ${body}
       }`;
   };
-
-  const decl: string[] = [];
-  const fma: string[] = [];
-  const store: string[] = [];
-  for (let r = 0; r < RM; r++) {
-    fma.push(`let a${r} = As[kk * ${TM}u + ty + ${r * WY}u];`);
-  }
-  for (let c = 0; c < RN; c++) fma.push(`let b${c} = Bs[kk * ${TN}u + tx + ${c * WX}u];`);
-  for (let r = 0; r < RM; r++) {
-    for (let c = 0; c < RN; c++) {
-      decl.push(`var c${r}_${c} = 0.0;`);
-      fma.push(`c${r}_${c} += a${r} * b${c};`);
-      store.push(
-        `{ let row = row0 + ty + ${r * WY}u; let col = col0 + tx + ${c * WX}u;` +
-          ` if (row < p.M && col < p.N) { storeC(batch, row, col, c${r}_${c}); } }`,
-      );
-    }
-  }
+  const { decl, fma, store } = accumulators(
+    t,
+    (r) => `As[kk * ${TM}u + ty + ${r * WY}u]`,
+    (c) => `Bs[kk * ${TN}u + tx + ${c * WX}u]`,
+  );
 
   return `${src.bindings}
 ${src.functions}
@@ -94,20 +119,16 @@ var<workgroup> Bs: array<f32, ${TK * TN}>;
 @compute @workgroup_size(${WX}, ${WY})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
-  let tile = wid.x + wid.y * nwg.x;
-  if (tile >= p.tiles) { return; }
-  let batch = p.batchOffset + wid.z;
+  ${HEADER}
   let row0 = (tile / p.tilesN) * ${TM}u;
   let col0 = (tile % p.tilesN) * ${TN}u;
-  let tx = lid.x;
-  let ty = lid.y;
   ${decl.join('\n  ')}
   for (var k0 = 0u; k0 < p.K; k0 += ${TK}u) {
     {
-      ${loadTile('A', TM, src.aContiguous === 'k' ? 'k' : 'other')}
+      ${stage('A', TM, src.aContiguous === 'k')}
     }
     {
-      ${loadTile('B', TN, src.bContiguous === 'k' ? 'k' : 'other')}
+      ${stage('B', TN, src.bContiguous === 'k')}
     }
     workgroupBarrier();
     // A runtime bound: skips the zero padding of the last slice, and keeps shader compilers
@@ -122,46 +143,40 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
 }`;
 }
 
-/** The same tile of outputs per workgroup, but no workgroup memory and no barriers. */
+/**
+ * No workgroup memory and no barriers. Row and column parts of the addresses are computed
+ * once, before the k loop; rows and columns past the edge are clamped so every load stays in
+ * range (their results are never stored). Loaders must be branch-free: each is inlined
+ * RM + RN times, and branches there make SwiftShader's compile time explode.
+ */
 function registerGemm(src: GemmSource, t: TileConfig): string {
   const { WX, WY, RM, RN } = t;
-  const lines: string[] = [];
-  const decl: string[] = [];
-  const body: string[] = [];
-  const store: string[] = [];
-  // Clamped indices keep every load in range; results of clamped rows/columns are never stored.
-  for (let r = 0; r < RM; r++) decl.push(`let r${r} = min(row0 + ty + ${r * WY}u, p.M - 1u);`);
-  for (let c = 0; c < RN; c++) decl.push(`let q${c} = min(col0 + tx + ${c * WX}u, p.N - 1u);`);
-  for (let r = 0; r < RM; r++) body.push(`let a${r} = loadA(batch, r${r}, k);`);
-  for (let c = 0; c < RN; c++) body.push(`let b${c} = loadB(batch, k, q${c});`);
-  for (let r = 0; r < RM; r++) {
-    for (let c = 0; c < RN; c++) {
-      decl.push(`var c${r}_${c} = 0.0;`);
-      body.push(`c${r}_${c} += a${r} * b${c};`);
-      store.push(
-        `{ let row = row0 + ty + ${r * WY}u; let col = col0 + tx + ${c * WX}u;` +
-          ` if (row < p.M && col < p.N) { storeC(batch, row, col, c${r}_${c}); } }`,
-      );
-    }
-  }
-  lines.push(`${src.bindings}
+  const { decl, fma, store } = accumulators(
+    t,
+    (r) => `loadAf(ar${r}, ak)`,
+    (c) => `loadBf(bk, bc${c})`,
+  );
+  const prep: string[] = [];
+  for (let r = 0; r < RM; r++)
+    prep.push(`let ar${r} = aRow(batch, min(row0 + ty + ${r * WY}u, p.M - 1u));`);
+  for (let c = 0; c < RN; c++)
+    prep.push(`let bc${c} = bCol(batch, min(col0 + tx + ${c * WX}u, p.N - 1u));`);
+  return `${src.bindings}
 ${src.functions}
 
 @compute @workgroup_size(${WX}, ${WY})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_id) lid: vec3u) {
-  let tile = wid.x + wid.y * nwg.x;
-  if (tile >= p.tiles) { return; }
-  let batch = p.batchOffset + wid.z;
+  ${HEADER}
   let row0 = (tile / p.tilesN) * ${RM * WY}u;
   let col0 = (tile % p.tilesN) * ${RN * WX}u;
-  let tx = lid.x;
-  let ty = lid.y;
+  ${prep.join('\n  ')}
   ${decl.join('\n  ')}
   for (var k = 0u; k < p.K; k++) {
-    ${body.join('\n    ')}
+    let ak = aK(batch, k);
+    let bk = bK(batch, k);
+    ${fma.join('\n    ')}
   }
   ${store.join('\n  ')}
-}`);
-  return lines.join('\n');
+}`;
 }

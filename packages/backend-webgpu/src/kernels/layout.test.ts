@@ -5,7 +5,11 @@ import { sizeOf, unravel } from '../test/naive.js';
 const be = await openBackend();
 afterAll(() => be?.destroy());
 
-function naiveTranspose(x: readonly number[], shape: readonly number[], perm: readonly number[]): number[] {
+function naiveTranspose(
+  x: readonly number[],
+  shape: readonly number[],
+  perm: readonly number[],
+): number[] {
   const outShape = perm.map((p) => shape[p]);
   const out: number[] = [];
   for (let i = 0; i < x.length; i++) {
@@ -21,18 +25,38 @@ describe.skipIf(!be)('layout kernels', () => {
   const b = be!;
 
   const cases: [number[], number[]][] = [
-    [[3, 4], [1, 0]],
-    [[2, 3, 4], [0, 2, 1]],
-    [[2, 3, 4], [2, 0, 1]],
-    [[2, 3, 4], [0, 1, 2]],
-    [[2, 1, 3, 1, 4], [4, 3, 2, 1, 0]],
-    [[2, 3, 2, 3, 2, 2], [5, 3, 1, 0, 2, 4]],
+    [
+      [3, 4],
+      [1, 0],
+    ],
+    [
+      [2, 3, 4],
+      [0, 2, 1],
+    ],
+    [
+      [2, 3, 4],
+      [2, 0, 1],
+    ],
+    [
+      [2, 3, 4],
+      [0, 1, 2],
+    ],
+    [
+      [2, 1, 3, 1, 4],
+      [4, 3, 2, 1, 0],
+    ],
+    [
+      [2, 3, 2, 3, 2, 2],
+      [5, 3, 1, 0, 2, 4],
+    ],
     [[], []],
   ];
   for (const [shape, perm] of cases) {
     it(`Transpose [${shape}] by [${perm}] (float32 and int32)`, async () => {
       const x = random(sizeOf(shape), 11).map(f32);
-      expect(await values(b, b.kernels.Transpose({ x: tensor(b, x, shape), perm }))).toEqual(naiveTranspose(x, shape, perm));
+      expect(await values(b, b.kernels.Transpose({ x: tensor(b, x, shape), perm }))).toEqual(
+        naiveTranspose(x, shape, perm),
+      );
       const xi = randomInts(sizeOf(shape), 12, -1000, 1000);
       const yi = b.kernels.Transpose({ x: tensor(b, xi, shape, 'int32'), perm });
       const out = await b.read(yi);
@@ -45,18 +69,35 @@ describe.skipIf(!be)('layout kernels', () => {
     const shape = [4, 5, 6];
     const x = random(120, 13).map(f32);
     for (const [begin, size] of [
-      [[1, 0, 0], [2, 5, 6]],
-      [[0, 1, 2], [4, 3, 3]],
-      [[3, 4, 5], [1, 1, 1]],
-      [[1, 2, 0], [3, 1, 6]],
-      [[0, 0, 0], [0, 5, 6]],
+      [
+        [1, 0, 0],
+        [2, 5, 6],
+      ],
+      [
+        [0, 1, 2],
+        [4, 3, 3],
+      ],
+      [
+        [3, 4, 5],
+        [1, 1, 1],
+      ],
+      [
+        [1, 2, 0],
+        [3, 1, 6],
+      ],
+      [
+        [0, 0, 0],
+        [0, 5, 6],
+      ],
     ]) {
       const expected: number[] = [];
       for (let i = 0; i < sizeOf(size); i++) {
         const idx = unravel(i, size).map((v, d) => v + begin[d]);
         expected.push(x[(idx[0] * 5 + idx[1]) * 6 + idx[2]]);
       }
-      expect(await values(b, b.kernels.Slice({ x: tensor(b, x, shape), begin, size }))).toEqual(expected);
+      expect(await values(b, b.kernels.Slice({ x: tensor(b, x, shape), begin, size }))).toEqual(
+        expected,
+      );
     }
     const yi = b.kernels.Slice({ x: tensor(b, [1, 2, 3, 4], [4], 'int32'), begin: [1], size: [2] });
     expect(Array.from(await b.read(yi))).toEqual([2, 3]);
@@ -77,8 +118,17 @@ describe.skipIf(!be)('layout kernels', () => {
       const inside = idx.every((v, d) => v >= 0 && v < shape[d]);
       expected.push(inside ? x[(idx[0] * 3 + idx[1]) * 2 + idx[2]] : f32(-2.5));
     }
-    expect(await values(b, b.kernels.Pad({ x: tensor(b, x, shape), paddings, value: -2.5 }))).toEqual(expected);
-    const yi = b.kernels.Pad({ x: tensor(b, [5, 6], [1, 2], 'int32'), paddings: [[0, 0], [2, 1]], value: 7 });
+    expect(
+      await values(b, b.kernels.Pad({ x: tensor(b, x, shape), paddings, value: -2.5 })),
+    ).toEqual(expected);
+    const yi = b.kernels.Pad({
+      x: tensor(b, [5, 6], [1, 2], 'int32'),
+      paddings: [
+        [0, 0],
+        [2, 1],
+      ],
+      value: 7,
+    });
     expect(Array.from(await b.read(yi))).toEqual([7, 7, 5, 6, 7]);
   });
 
@@ -90,7 +140,9 @@ describe.skipIf(!be)('layout kernels', () => {
         [2, 3, 4],
       ].map((s, k) => s.map((d, i) => (i === axis ? d + k : d)));
       const xs = shapes.map((s, k) => random(sizeOf(s), 20 + k).map(f32));
-      const outShape = shapes[0].map((d, i) => (i === axis ? shapes.reduce((a, s) => a + s[axis], 0) : d));
+      const outShape = shapes[0].map((d, i) =>
+        i === axis ? shapes.reduce((a, s) => a + s[axis], 0) : d,
+      );
       const expected: number[] = [];
       for (let i = 0; i < sizeOf(outShape); i++) {
         const idx = unravel(i, outShape);
@@ -99,7 +151,11 @@ describe.skipIf(!be)('layout kernels', () => {
         const s = shapes[k];
         expected.push(xs[k][(idx[0] * s[1] + idx[1]) * s[2] + idx[2]]);
       }
-      const y = b.kernels.Concat!({ xs: xs.map((x, k) => tensor(b, x, shapes[k])), axis, outShape });
+      const y = b.kernels.Concat!({
+        xs: xs.map((x, k) => tensor(b, x, shapes[k])),
+        axis,
+        outShape,
+      });
       expect(await values(b, y)).toEqual(expected);
     }
   });

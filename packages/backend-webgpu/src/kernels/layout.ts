@@ -48,7 +48,9 @@ function gather(
     }
   }
   if (s.length > MAX_DIMS) {
-    throw new BackendError(`webgpu: a gather over [${shape.join(', ')}] needs more than ${MAX_DIMS} dims`);
+    throw new BackendError(
+      `webgpu: a gather over [${shape.join(', ')}] needs more than ${MAX_DIMS} dims`,
+    );
   }
   if (s.length === 0 || (s.length === 1 && st[0] === 1)) {
     // Contiguous: a plain copy.
@@ -68,7 +70,14 @@ export function transpose(ctx: GpuContext, { x, perm }: Sig<'Transpose'>): GPUDa
   const outShape = perm.map((p) => x.shape[p]);
   const inStrides = rowMajorStrides(x.shape);
   const out = ctx.output(sizeOf(outShape), x.dtype);
-  gather(ctx, data(x), out, outShape, perm.map((p) => inStrides[p]), 0);
+  gather(
+    ctx,
+    data(x),
+    out,
+    outShape,
+    perm.map((p) => inStrides[p]),
+    0,
+  );
   return out;
 }
 
@@ -104,7 +113,9 @@ export function pad(ctx: GpuContext, { x, paddings, value }: Sig<'Pad'>): GPUDat
     }
   }
   if (outS.length > MAX_DIMS) {
-    throw new BackendError(`webgpu: Pad over rank ${x.shape.length} needs more than ${MAX_DIMS} dims`);
+    throw new BackendError(
+      `webgpu: Pad over rank ${x.shape.length} needs more than ${MAX_DIMS} dims`,
+    );
   }
   ctx.run({
     program: { key: `Pad:${outS.length}`, source: () => padSource(outS.length) },

@@ -14,7 +14,9 @@ export const GATHER = paramLayout([
 export function gatherSource(rank: number): string {
   const lines = ['var rem = i;', 'var src = p.offset;'];
   for (let d = rank - 1; d >= 1; d--) {
-    lines.push(`src += (rem % ${dim('shape', d)}) * ${dim('strides', d)}; rem = rem / ${dim('shape', d)};`);
+    lines.push(
+      `src += (rem % ${dim('shape', d)}) * ${dim('strides', d)}; rem = rem / ${dim('shape', d)};`,
+    );
   }
   if (rank > 0) lines.push(`src += rem * ${dim('strides', 0)};`);
   lines.push('Y[i] = X[src];');

@@ -7,14 +7,28 @@ export const MATMUL = paramLayout([...GEMM_FIELDS, ['strideA', 'u32'], ['strideB
 
 export function matmulSource(transposeA: boolean, transposeB: boolean, tile: TileConfig): string {
   // a is [batchA, M, K] or [batchA, K, M] (transposeA); b is [batchB, K, N] or [batchB, N, K].
-  const aIndex = transposeA ? 'k * p.M + row' : 'row * p.K + k';
-  const bIndex = transposeB ? 'col * p.K + k' : 'k * p.N + col';
+  // Every address is (row or column part) + (k part).
+  const aRow = transposeA ? 'b * p.strideA + row' : 'b * p.strideA + row * p.K';
+  const aK = transposeA ? 'k * p.M' : 'k';
+  const bCol = transposeB ? 'b * p.strideB + col * p.K' : 'b * p.strideB + col';
+  const bK = transposeB ? 'k' : 'k * p.N';
   return gemmSource(
     {
-      bindings: bindings([['A', 'f32'], ['B', 'f32']], [['C', 'f32']], MATMUL),
+      bindings: bindings(
+        [
+          ['A', 'f32'],
+          ['B', 'f32'],
+        ],
+        [['C', 'f32']],
+        MATMUL,
+      ),
       functions: `
-fn loadA(b: u32, row: u32, k: u32) -> f32 { return A[b * p.strideA + ${aIndex}]; }
-fn loadB(b: u32, k: u32, col: u32) -> f32 { return B[b * p.strideB + ${bIndex}]; }
+fn aRow(b: u32, row: u32) -> u32 { return ${aRow}; }
+fn aK(b: u32, k: u32) -> u32 { return ${aK}; }
+fn loadAf(r: u32, k: u32) -> f32 { return A[r + k]; }
+fn bK(b: u32, k: u32) -> u32 { return ${bK}; }
+fn bCol(b: u32, col: u32) -> u32 { return ${bCol}; }
+fn loadBf(k: u32, c: u32) -> f32 { return B[k + c]; }
 fn storeC(b: u32, row: u32, col: u32, v: f32) { C[(b * p.M + row) * p.N + col] = v; }`,
       aContiguous: transposeA ? 'row' : 'k',
       bContiguous: transposeB ? 'k' : 'col',

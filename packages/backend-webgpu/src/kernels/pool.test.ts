@@ -23,12 +23,24 @@ describe.skipIf(!be)('pooling kernels', () => {
     const dy = random(naive.sizeOf(yShape), 6).map(f32);
 
     it(`MaxPool and MaxPoolBackward ${name}`, async () => {
-      expectClose(await values(b, b.kernels.MaxPool!({ x: tensor(b, x, xShape), geom: g })), naive.maxPool(x, g).y, 0);
-      const dx = b.kernels.MaxPoolBackward!({ x: tensor(b, x, xShape), dy: tensor(b, dy, yShape), geom: g });
+      expectClose(
+        await values(b, b.kernels.MaxPool!({ x: tensor(b, x, xShape), geom: g })),
+        naive.maxPool(x, g).y,
+        0,
+      );
+      const dx = b.kernels.MaxPoolBackward!({
+        x: tensor(b, x, xShape),
+        dy: tensor(b, dy, yShape),
+        geom: g,
+      });
       expectClose(await values(b, dx), naive.maxPoolBackward(x, dy, g), 1e-6);
     });
     it(`AvgPool and AvgPoolBackward ${name}`, async () => {
-      expectClose(await values(b, b.kernels.AvgPool!({ x: tensor(b, x, xShape), geom: g })), naive.avgPool(x, g), 1e-6);
+      expectClose(
+        await values(b, b.kernels.AvgPool!({ x: tensor(b, x, xShape), geom: g })),
+        naive.avgPool(x, g),
+        1e-6,
+      );
       const dx = b.kernels.AvgPoolBackward!({ dy: tensor(b, dy, yShape), geom: g });
       expectClose(await values(b, dx), naive.avgPoolBackward(dy, g), 1e-6);
     });

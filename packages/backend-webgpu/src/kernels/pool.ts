@@ -18,7 +18,13 @@ type Sig<K extends keyof KernelSignatures> = Parameters<KernelSignatures[K]>[0];
 
 const NEG_INF_BITS = 0xff800000;
 
-function runPool(ctx: GpuContext, program: Program, inputs: GPUData[], out: GPUData, geom: ConvGeometry): void {
+function runPool(
+  ctx: GpuContext,
+  program: Program,
+  inputs: GPUData[],
+  out: GPUData,
+  geom: ConvGeometry,
+): void {
   const n = out.size;
   ctx.run({
     program,
@@ -42,7 +48,13 @@ export function maxPoolBackward(ctx: GpuContext, { x, dy, geom }: Sig<'MaxPoolBa
   const arg = ctx.output(outSize(geom), 'int32');
   runPool(ctx, { key: 'MaxPoolArg', source: maxPoolArgSource }, [data(x)], arg, geom);
   const out = ctx.output(inSize(geom), 'float32');
-  runPool(ctx, { key: 'MaxPoolBackward', source: maxPoolBackwardSource }, [arg, data(dy)], out, geom);
+  runPool(
+    ctx,
+    { key: 'MaxPoolBackward', source: maxPoolBackwardSource },
+    [arg, data(dy)],
+    out,
+    geom,
+  );
   // Later dispatches in the same batch may reuse it; the encoder keeps them in order.
   ctx.release(arg);
   return out;

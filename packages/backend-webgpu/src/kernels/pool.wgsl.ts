@@ -73,7 +73,14 @@ ${elementwiseMain(`${OUT_POS}
 }
 
 export function maxPoolBackwardSource(): string {
-  return `${bindings([['ARG', 'i32'], ['DY', 'f32']], [['DX', 'f32']], POOL)}
+  return `${bindings(
+    [
+      ['ARG', 'i32'],
+      ['DY', 'f32'],
+    ],
+    [['DX', 'f32']],
+    POOL,
+  )}
 ${GEOM_WGSL}
 ${elementwiseMain(`${IN_POS}
     let here = i32(h * p.W + w);

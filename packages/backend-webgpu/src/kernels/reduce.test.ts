@@ -1,11 +1,25 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReduceOp } from '@tessera/core';
-import { expectClose, f32, openBackend, random, randomInts, tensor, values } from '../test/harness.js';
+import {
+  expectClose,
+  f32,
+  openBackend,
+  random,
+  randomInts,
+  tensor,
+  values,
+} from '../test/harness.js';
 
 const be = await openBackend();
 afterAll(() => be?.destroy());
 
-function naive(op: ReduceOp, x: readonly number[], outer: number, size: number, inner: number): number[] {
+function naive(
+  op: ReduceOp,
+  x: readonly number[],
+  outer: number,
+  size: number,
+  inner: number,
+): number[] {
   const out: number[] = [];
   for (let o = 0; o < outer; o++)
     for (let i = 0; i < inner; i++) {
@@ -44,8 +58,16 @@ describe.skipIf(!be)('Reduce', () => {
     for (const [outer, size, inner] of SHAPES) {
       it(`${op} over [${outer}, ${size}, ${inner}] float32`, async () => {
         // Quantised values make ties likely, which exercises argmax's first-maximum rule.
-        const x = random(outer * size * inner, size + inner, -4, 4).map((v) => Math.round(v * 8) / 8);
-        const y = b.kernels.Reduce({ op, x: tensor(b, x, [outer * size * inner]), outer, size, inner });
+        const x = random(outer * size * inner, size + inner, -4, 4).map(
+          (v) => Math.round(v * 8) / 8,
+        );
+        const y = b.kernels.Reduce({
+          op,
+          x: tensor(b, x, [outer * size * inner]),
+          outer,
+          size,
+          inner,
+        });
         const out = await b.read(y);
         b.disposeData(y);
         expect(out).toBeInstanceOf(op === 'argmax' ? Int32Array : Float32Array);
@@ -61,7 +83,13 @@ describe.skipIf(!be)('Reduce', () => {
         [2, 2000, 1],
       ]) {
         const x = randomInts(outer * size * inner, 5, -1000, 1000);
-        const y = b.kernels.Reduce({ op, x: tensor(b, x, [x.length], 'int32'), outer, size, inner });
+        const y = b.kernels.Reduce({
+          op,
+          x: tensor(b, x, [x.length], 'int32'),
+          outer,
+          size,
+          inner,
+        });
         const out = await b.read(y);
         b.disposeData(y);
         expect(out).toBeInstanceOf(Int32Array);

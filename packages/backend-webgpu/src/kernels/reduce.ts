@@ -4,7 +4,7 @@ import type { GpuContext } from '../device/context.js';
 import type { GPUData } from '../device/data.js';
 import { grid } from '../device/program.js';
 import { REDUCE, threadPerOutputSource, treeSource } from './reduce.wgsl.js';
-import { data, elemType, elementwiseWorkgroups } from './util.js';
+import { data, elementwiseWorkgroups } from './util.js';
 
 type Sig<K extends keyof KernelSignatures> = Parameters<KernelSignatures[K]>[0];
 
@@ -66,4 +66,3 @@ function reduceData(
   ctx.release(target);
   return result;
 }
-

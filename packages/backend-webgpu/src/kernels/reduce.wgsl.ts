@@ -56,7 +56,8 @@ export function treeSource(op: ReduceOp, t: ElemType): string {
   const argmax = op === 'argmax';
   // sum starts from 0; max/min/argmax start from the chunk's first element, which is a member of
   // every invocation's range as far as those ops care (repeating it changes nothing).
-  const init = op === 'sum' ? `var acc = ${t === 'f32' ? '0.0' : '0'};` : 'var acc = X[base + s0 * p.inner];';
+  const init =
+    op === 'sum' ? `var acc = ${t === 'f32' ? '0.0' : '0'};` : 'var acc = X[base + s0 * p.inner];';
   const combine = argmax
     ? `let vb = sv[lid + stride]; let ib = si[lid + stride];
         if (vb > sv[lid] || (vb == sv[lid] && ib < si[lid])) { sv[lid] = vb; si[lid] = ib; }`

@@ -1,5 +1,13 @@
 import { afterAll, describe, it } from 'vitest';
-import { expectClose, f32, openBackend, random, randomInts, tensor, values } from '../test/harness.js';
+import {
+  expectClose,
+  f32,
+  openBackend,
+  random,
+  randomInts,
+  tensor,
+  values,
+} from '../test/harness.js';
 import { logSumExp, rows } from '../test/naive.js';
 
 const be = await openBackend();
@@ -25,9 +33,17 @@ describe.skipIf(!be)('softmax family', () => {
 
     it(`Softmax and LogSoftmax [${n}, ${k}]`, async () => {
       const sm = b.kernels.Softmax!({ x: tensor(b, x, [n, k]), outer: n, size: k });
-      expectClose(await values(b, sm), expRows.flatMap((r) => r.map((v) => Math.exp(v - logSumExp(r)))), 1e-5);
+      expectClose(
+        await values(b, sm),
+        expRows.flatMap((r) => r.map((v) => Math.exp(v - logSumExp(r)))),
+        1e-5,
+      );
       const lsm = b.kernels.LogSoftmax!({ x: tensor(b, x, [n, k]), outer: n, size: k });
-      expectClose(await values(b, lsm), expRows.flatMap((r) => r.map((v) => v - logSumExp(r))), 1e-5);
+      expectClose(
+        await values(b, lsm),
+        expRows.flatMap((r) => r.map((v) => v - logSumExp(r))),
+        1e-5,
+      );
     });
 
     it(`SoftmaxCrossEntropy and its gradient [${n}, ${k}], one label out of range`, async () => {
@@ -35,7 +51,9 @@ describe.skipIf(!be)('softmax family', () => {
         logits: tensor(b, x, [n, k]),
         labels: tensor(b, labels, [n], 'int32'),
       });
-      const expectedLoss = expRows.map((r, i) => (labels[i] < k ? logSumExp(r) - r[labels[i]] : NaN));
+      const expectedLoss = expRows.map((r, i) =>
+        labels[i] < k ? logSumExp(r) - r[labels[i]] : NaN,
+      );
       expectClose(await values(b, loss), expectedLoss, 1e-5);
       const grad = b.kernels.SoftmaxCrossEntropyGrad!({
         logits: tensor(b, x, [n, k]),
@@ -43,7 +61,9 @@ describe.skipIf(!be)('softmax family', () => {
         dy: tensor(b, dy, [n]),
       });
       const expectedGrad = expRows.flatMap((r, i) =>
-        r.map((v, j) => (labels[i] < k ? (Math.exp(v - logSumExp(r)) - (j === labels[i] ? 1 : 0)) * dy[i] : NaN)),
+        r.map((v, j) =>
+          labels[i] < k ? (Math.exp(v - logSumExp(r)) - (j === labels[i] ? 1 : 0)) * dy[i] : NaN,
+        ),
       );
       expectClose(await values(b, grad), expectedGrad, 1e-5);
     });

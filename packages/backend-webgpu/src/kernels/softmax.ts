@@ -3,7 +3,12 @@ import type { KernelSignatures, TensorInfo } from '@tessera/core';
 import type { GpuContext } from '../device/context.js';
 import type { GPUData } from '../device/data.js';
 import { grid } from '../device/program.js';
-import { SOFTMAX, softmaxRowSource, softmaxWorkgroupSource, type SoftmaxKind } from './softmax.wgsl.js';
+import {
+  SOFTMAX,
+  softmaxRowSource,
+  softmaxWorkgroupSource,
+  type SoftmaxKind,
+} from './softmax.wgsl.js';
 import { data, elementwiseWorkgroups } from './util.js';
 
 type Sig<K extends keyof KernelSignatures> = Parameters<KernelSignatures[K]>[0];
@@ -43,7 +48,10 @@ export function logSoftmax(ctx: GpuContext, { x, outer, size }: Sig<'LogSoftmax'
   return run(ctx, 'LogSoftmax', [x], outer, size, outer * size);
 }
 
-export function softmaxCrossEntropy(ctx: GpuContext, { logits, labels }: Sig<'SoftmaxCrossEntropy'>): GPUData {
+export function softmaxCrossEntropy(
+  ctx: GpuContext,
+  { logits, labels }: Sig<'SoftmaxCrossEntropy'>,
+): GPUData {
   const [n, k] = logits.shape;
   return run(ctx, 'SoftmaxCrossEntropy', [logits, labels], n, k, n);
 }

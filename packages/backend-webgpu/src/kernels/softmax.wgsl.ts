@@ -8,7 +8,8 @@ import { paramLayout } from '../device/params.js';
 import { bindings } from '../device/program.js';
 import { elementwiseMain } from './util.js';
 
-export type SoftmaxKind = 'Softmax' | 'LogSoftmax' | 'SoftmaxCrossEntropy' | 'SoftmaxCrossEntropyGrad';
+export type SoftmaxKind =
+  'Softmax' | 'LogSoftmax' | 'SoftmaxCrossEntropy' | 'SoftmaxCrossEntropyGrad';
 
 export const ROW_WORKGROUP = 64;
 
@@ -25,9 +26,24 @@ function io(kind: SoftmaxKind): string {
     case 'LogSoftmax':
       return bindings([['X', 'f32']], [['Y', 'f32']], SOFTMAX);
     case 'SoftmaxCrossEntropy':
-      return bindings([['X', 'f32'], ['LABEL', 'i32']], [['Y', 'f32']], SOFTMAX);
+      return bindings(
+        [
+          ['X', 'f32'],
+          ['LABEL', 'i32'],
+        ],
+        [['Y', 'f32']],
+        SOFTMAX,
+      );
     case 'SoftmaxCrossEntropyGrad':
-      return bindings([['X', 'f32'], ['LABEL', 'i32'], ['DYR', 'f32']], [['Y', 'f32']], SOFTMAX);
+      return bindings(
+        [
+          ['X', 'f32'],
+          ['LABEL', 'i32'],
+          ['DYR', 'f32'],
+        ],
+        [['Y', 'f32']],
+        SOFTMAX,
+      );
   }
 }
 
@@ -35,7 +51,11 @@ function io(kind: SoftmaxKind): string {
  * The per-element write (inside a loop over s with `m` = row max, `total` = sum of exps), or
  * for the loss the single per-row write. `row`, `base` are in scope.
  */
-function epilogue(kind: SoftmaxKind, loop: (body: string) => string, once: (body: string) => string): string {
+function epilogue(
+  kind: SoftmaxKind,
+  loop: (body: string) => string,
+  once: (body: string) => string,
+): string {
   const label = `let label = LABEL[row];
     let valid = label >= 0 && u32(label) < p.size;`;
   switch (kind) {

@@ -78,7 +78,10 @@ export interface Broadcast {
  * Collapse a broadcast (NumPy rules, inputs right-aligned) to the fewest dims, so most
  * binary ops compile to the 'same' or 'scalar' fast paths and the rest index a short shape.
  */
-export function collapseBroadcast(outShape: readonly number[], inShapes: readonly (readonly number[])[]): Broadcast {
+export function collapseBroadcast(
+  outShape: readonly number[],
+  inShapes: readonly (readonly number[])[],
+): Broadcast {
   const rank = outShape.length;
   const full = inShapes.map((s) => {
     const strides = new Array<number>(rank).fill(0);
@@ -96,8 +99,7 @@ export function collapseBroadcast(outShape: readonly number[], inShapes: readonl
   for (let d = 0; d < rank; d++) {
     if (outShape[d] === 1) continue;
     const last = shape.length - 1;
-    const mergeable =
-      last >= 0 && full.every((st, i) => strides[i][last] === st[d] * outShape[d]);
+    const mergeable = last >= 0 && full.every((st, i) => strides[i][last] === st[d] * outShape[d]);
     if (mergeable) {
       shape[last] *= outShape[d];
       full.forEach((st, i) => (strides[i][last] = st[d]));

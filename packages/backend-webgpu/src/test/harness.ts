@@ -13,7 +13,9 @@ export const inCI = process.env.CI === 'true';
 let unavailable: string | undefined;
 
 /** A fresh backend, or undefined (tests skip) when no adapter exists outside CI. */
-export async function openBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend | undefined> {
+export async function openBackend(
+  options: WebGPUBackendOptions = {},
+): Promise<WebGPUBackend | undefined> {
   try {
     return await createWebGPUBackend({ onDeviceLost: () => {}, ...options });
   } catch (err) {
@@ -60,7 +62,11 @@ export function randomInts(n: number, seed: number, lo: number, hi: number): num
 }
 
 /** Every element within `tol` relative to max(1, |expected|); NaN only where NaN is expected. */
-export function expectClose(actual: readonly number[], expected: readonly number[], tol = 1e-4): void {
+export function expectClose(
+  actual: readonly number[],
+  expected: readonly number[],
+  tol = 1e-4,
+): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];

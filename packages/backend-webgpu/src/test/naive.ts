@@ -21,7 +21,8 @@ export function unravel(i: number, shape: readonly number[]): number[] {
 export function broadcastAt(idx: readonly number[], shape: readonly number[]): number {
   let flat = 0;
   const off = idx.length - shape.length;
-  for (let d = 0; d < shape.length; d++) flat = flat * shape[d] + (shape[d] === 1 ? 0 : idx[off + d]);
+  for (let d = 0; d < shape.length; d++)
+    flat = flat * shape[d] + (shape[d] === 1 ? 0 : idx[off + d]);
   return flat;
 }
 
@@ -44,7 +45,16 @@ export function broadcast2(
 export function matmul(
   a: readonly number[],
   b: readonly number[],
-  o: { batch: number; batchA: number; batchB: number; m: number; n: number; k: number; ta: boolean; tb: boolean },
+  o: {
+    batch: number;
+    batchA: number;
+    batchB: number;
+    m: number;
+    n: number;
+    k: number;
+    ta: boolean;
+    tb: boolean;
+  },
 ): number[] {
   const out: number[] = [];
   for (let t = 0; t < o.batch; t++) {
@@ -54,7 +64,9 @@ export function matmul(
       for (let j = 0; j < o.n; j++) {
         let s = 0;
         for (let p = 0; p < o.k; p++) {
-          s += (o.ta ? a[ao + p * o.m + i] : a[ao + i * o.k + p]) * (o.tb ? b[bo + j * o.k + p] : b[bo + p * o.n + j]);
+          s +=
+            (o.ta ? a[ao + p * o.m + i] : a[ao + i * o.k + p]) *
+            (o.tb ? b[bo + j * o.k + p] : b[bo + p * o.n + j]);
         }
         out.push(s);
       }
@@ -99,7 +111,10 @@ export function geometry(o: {
 }
 
 /** Visit every (n, c-independent) window tap inside the image: fn(oh, ow, i, j, h, w). */
-export function taps(g: ConvGeometry, fn: (oh: number, ow: number, i: number, j: number, h: number, w: number) => void): void {
+export function taps(
+  g: ConvGeometry,
+  fn: (oh: number, ow: number, i: number, j: number, h: number, w: number) => void,
+): void {
   for (let oh = 0; oh < g.outH; oh++)
     for (let ow = 0; ow < g.outW; ow++)
       for (let i = 0; i < g.kH; i++)
@@ -110,34 +125,57 @@ export function taps(g: ConvGeometry, fn: (oh: number, ow: number, i: number, j:
         }
 }
 
-const X = (g: ConvGeometry, n: number, c: number, h: number, w: number) => ((n * g.inChannels + c) * g.inH + h) * g.inW + w;
-const Y = (g: ConvGeometry, n: number, o: number, oh: number, ow: number, ch: number) => ((n * ch + o) * g.outH + oh) * g.outW + ow;
-const F = (g: ConvGeometry, o: number, c: number, i: number, j: number) => ((o * g.inChannels + c) * g.kH + i) * g.kW + j;
+const X = (g: ConvGeometry, n: number, c: number, h: number, w: number) =>
+  ((n * g.inChannels + c) * g.inH + h) * g.inW + w;
+const Y = (g: ConvGeometry, n: number, o: number, oh: number, ow: number, ch: number) =>
+  ((n * ch + o) * g.outH + oh) * g.outW + ow;
+const F = (g: ConvGeometry, o: number, c: number, i: number, j: number) =>
+  ((o * g.inChannels + c) * g.kH + i) * g.kW + j;
 
 export function conv2d(x: readonly number[], w: readonly number[], g: ConvGeometry): number[] {
   const y = new Array<number>(g.batch * g.outChannels * g.outH * g.outW).fill(0);
   for (let n = 0; n < g.batch; n++)
     for (let o = 0; o < g.outChannels; o++)
       for (let c = 0; c < g.inChannels; c++)
-        taps(g, (oh, ow, i, j, h, ww) => (y[Y(g, n, o, oh, ow, g.outChannels)] += x[X(g, n, c, h, ww)] * w[F(g, o, c, i, j)]));
+        taps(
+          g,
+          (oh, ow, i, j, h, ww) =>
+            (y[Y(g, n, o, oh, ow, g.outChannels)] += x[X(g, n, c, h, ww)] * w[F(g, o, c, i, j)]),
+        );
   return y;
 }
 
-export function conv2dBackpropInput(dy: readonly number[], w: readonly number[], g: ConvGeometry): number[] {
+export function conv2dBackpropInput(
+  dy: readonly number[],
+  w: readonly number[],
+  g: ConvGeometry,
+): number[] {
   const dx = new Array<number>(g.batch * g.inChannels * g.inH * g.inW).fill(0);
   for (let n = 0; n < g.batch; n++)
     for (let o = 0; o < g.outChannels; o++)
       for (let c = 0; c < g.inChannels; c++)
-        taps(g, (oh, ow, i, j, h, ww) => (dx[X(g, n, c, h, ww)] += dy[Y(g, n, o, oh, ow, g.outChannels)] * w[F(g, o, c, i, j)]));
+        taps(
+          g,
+          (oh, ow, i, j, h, ww) =>
+            (dx[X(g, n, c, h, ww)] += dy[Y(g, n, o, oh, ow, g.outChannels)] * w[F(g, o, c, i, j)]),
+        );
   return dx;
 }
 
-export function conv2dBackpropFilter(x: readonly number[], dy: readonly number[], g: ConvGeometry): number[] {
+export function conv2dBackpropFilter(
+  x: readonly number[],
+  dy: readonly number[],
+  g: ConvGeometry,
+): number[] {
   const dw = new Array<number>(g.outChannels * g.inChannels * g.kH * g.kW).fill(0);
   for (let n = 0; n < g.batch; n++)
     for (let o = 0; o < g.outChannels; o++)
       for (let c = 0; c < g.inChannels; c++)
-        taps(g, (oh, ow, i, j, h, ww) => (dw[F(g, o, c, i, j)] += x[X(g, n, c, h, ww)] * dy[Y(g, n, o, oh, ow, g.outChannels)]));
+        taps(
+          g,
+          (oh, ow, i, j, h, ww) =>
+            (dw[F(g, o, c, i, j)] += x[X(g, n, c, h, ww)] * dy[Y(g, n, o, oh, ow, g.outChannels)]),
+        );
   return dw;
 }
 
@@ -147,7 +185,12 @@ export function im2col(x: readonly number[], g: ConvGeometry): number[] {
   const out = new Array<number>(g.batch * rows * L).fill(0);
   for (let n = 0; n < g.batch; n++)
     for (let c = 0; c < g.inChannels; c++)
-      taps(g, (oh, ow, i, j, h, w) => (out[(n * rows + (c * g.kH + i) * g.kW + j) * L + oh * g.outW + ow] = x[X(g, n, c, h, w)]));
+      taps(
+        g,
+        (oh, ow, i, j, h, w) =>
+          (out[(n * rows + (c * g.kH + i) * g.kW + j) * L + oh * g.outW + ow] =
+            x[X(g, n, c, h, w)]),
+      );
   return out;
 }
 
@@ -157,7 +200,12 @@ export function col2im(cols: readonly number[], g: ConvGeometry): number[] {
   const out = new Array<number>(g.batch * g.inChannels * g.inH * g.inW).fill(0);
   for (let n = 0; n < g.batch; n++)
     for (let c = 0; c < g.inChannels; c++)
-      taps(g, (oh, ow, i, j, h, w) => (out[X(g, n, c, h, w)] += cols[(n * rows + (c * g.kH + i) * g.kW + j) * L + oh * g.outW + ow]));
+      taps(
+        g,
+        (oh, ow, i, j, h, w) =>
+          (out[X(g, n, c, h, w)] +=
+            cols[(n * rows + (c * g.kH + i) * g.kW + j) * L + oh * g.outW + ow]),
+      );
   return out;
 }
 
@@ -178,7 +226,11 @@ export function maxPool(x: readonly number[], g: ConvGeometry): { y: number[]; a
   return { y, arg };
 }
 
-export function maxPoolBackward(x: readonly number[], dy: readonly number[], g: ConvGeometry): number[] {
+export function maxPoolBackward(
+  x: readonly number[],
+  dy: readonly number[],
+  g: ConvGeometry,
+): number[] {
   const { arg } = maxPool(x, g);
   const dx = new Array<number>(x.length).fill(0);
   arg.forEach((at, o) => {
@@ -191,7 +243,11 @@ export function avgPool(x: readonly number[], g: ConvGeometry): number[] {
   const y = new Array<number>(g.batch * g.inChannels * g.outH * g.outW).fill(0);
   for (let n = 0; n < g.batch; n++)
     for (let c = 0; c < g.inChannels; c++)
-      taps(g, (oh, ow, _i, _j, h, w) => (y[Y(g, n, c, oh, ow, g.inChannels)] += x[X(g, n, c, h, w)] / (g.kH * g.kW)));
+      taps(
+        g,
+        (oh, ow, _i, _j, h, w) =>
+          (y[Y(g, n, c, oh, ow, g.inChannels)] += x[X(g, n, c, h, w)] / (g.kH * g.kW)),
+      );
   return y;
 }
 
@@ -199,7 +255,11 @@ export function avgPoolBackward(dy: readonly number[], g: ConvGeometry): number[
   const dx = new Array<number>(g.batch * g.inChannels * g.inH * g.inW).fill(0);
   for (let n = 0; n < g.batch; n++)
     for (let c = 0; c < g.inChannels; c++)
-      taps(g, (oh, ow, _i, _j, h, w) => (dx[X(g, n, c, h, w)] += dy[Y(g, n, c, oh, ow, g.inChannels)] / (g.kH * g.kW)));
+      taps(
+        g,
+        (oh, ow, _i, _j, h, w) =>
+          (dx[X(g, n, c, h, w)] += dy[Y(g, n, c, oh, ow, g.inChannels)] / (g.kH * g.kW)),
+      );
   return dx;
 }
 

@@ -5,6 +5,10 @@
 import { existsSync } from 'node:fs';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (process.env.VK_ICD_FILENAMES === undefined && process.env.TESSERA_WEBGPU_FLAGS === undefined && existsSync(SWIFTSHADER)) {
+if (
+  process.env.VK_ICD_FILENAMES === undefined &&
+  process.env.TESSERA_WEBGPU_FLAGS === undefined &&
+  existsSync(SWIFTSHADER)
+) {
   process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 }
