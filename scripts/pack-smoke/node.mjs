@@ -7,7 +7,7 @@ import { check, fail, parseResult, run, skip, tail } from './report.mjs';
 function train(project, env, backend) {
   const r = run(process.execPath, ['train.mjs', backend], { cwd: project, env, timeoutS: 300 });
   const result = r.ok ? parseResult(r.stdout) : undefined;
-  const unavailable = /backend '[^']+' is unavailable: (.*)/.exec(r.out)?.[1];
+  const unavailable = /^UNAVAILABLE .*? is unavailable: (.*)$/m.exec(r.out)?.[1];
   return { r, result, unavailable };
 }
 

@@ -54,7 +54,10 @@ export function readmeChecks({ root, project, env, packed, inCI }) {
     const program = join(dir, `${short}.mjs`);
     writeFileSync(program, js);
     const r = run(process.execPath, [program], { cwd: project, env, timeoutS: 300 });
-    const unavailable = /backend 'native' is unavailable: (.*)/.exec(r.out)?.[1];
+    // An uncaught BackendError from `await setBackend('native')` in the example.
+    const unavailable = /^BackendError: .*?backend 'native' is unavailable: (.*)$/m.exec(
+      r.out,
+    )?.[1];
     if (!r.ok && unavailable) {
       (inCI ? fail : skip)(
         `${p.json.name}: README example runs`,

@@ -114,6 +114,7 @@ export async function generateApi(root) {
     hidePageHeader: true,
     hideBreadcrumbs: false,
     useCodeBlocks: true,
+    indexFormat: 'table',
     // Classes and interfaces get a page each; functions, types and constants are listed on their
     // module's page (a page per function made ~320 pages and a slow build).
     membersWithOwnFile: ['Class', 'Interface', 'Enum'],

@@ -3,6 +3,7 @@ import {
   BackendError,
   findBackend,
   listBackends,
+  registerBackend,
   removeBackendInstance,
   type Backend,
   type TensorInfo,
@@ -100,6 +101,23 @@ describe.skipIf(!be)('WebGPU backend storage and device handling', () => {
       /lost.*setBackend\('webgpu'\)/,
     );
     lost.destroy();
+  });
+
+  it('after a device loss the registry can re-initialise the backend', async () => {
+    let lost: WebGPUBackend | undefined;
+    registerBackend('webgpu-reinit', async () => (lost = await createWebGPUBackend({ onDeviceLost: () => {} })));
+    const first = await findBackend('webgpu-reinit');
+    lost!.ctx.device.destroy();
+    await lost!.ctx.device.lost;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(() => first.write(new Float32Array(1), [1], 'float32')).toThrow(/lost/);
+    removeBackendInstance('webgpu-reinit');
+    const second = await findBackend('webgpu-reinit');
+    expect(second).not.toBe(first);
+    const x = second.write(new Float32Array([2, 3]), [2], 'float32');
+    const y = second.kernels.Unary({ op: 'square', x: info(x, [2]) });
+    expect(Array.from(await second.read(y))).toEqual([4, 9]);
+    removeBackendInstance('webgpu-reinit');
   });
 
   it('a destroyed backend refuses work with a clear error', async () => {

@@ -7,7 +7,12 @@ import { getBackend, memory, mulberry32, setBackend, tensor } from '@tessera/cor
 import { Conv2d, Flatten, Linear, ReLU, SGD, Sequential, trainStep } from '@tessera/layers';
 
 const BACKEND = process.argv[2] ?? 'cpu';
-await setBackend(BACKEND); // the one line that picks where the model runs
+try {
+  await setBackend(BACKEND); // the one line that picks where the model runs
+} catch (err) {
+  console.log(`UNAVAILABLE ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(3);
+}
 
 // 32 images [1, 6, 6]: class 0 has a bright row, class 1 a bright column, plus noise.
 const N = 32;

@@ -52,13 +52,22 @@ export function defaultTuning(info?: GPUAdapterInfo): Tuning {
 
 /**
  * Shrink a register tile for a small GEMM so invocations do not compute clamped duplicate
- * rows or columns (a 1-row matmul would otherwise do 8x the work). Staged tiles keep their
- * shape: their load loops depend on it, and GPUs have parallelism to spare.
+ * rows or columns (a 1-row GEMM would otherwise do 32x the work): first fewer outputs per
+ * invocation, then fewer invocations along that side and more along the other. Staged tiles
+ * keep their shape: their staging loops depend on it, and GPUs have parallelism to spare.
  */
 export function fitTile(t: TileConfig, m: number, n: number): TileConfig {
   if (t.staging !== 'registers') return t;
-  let { RM, RN } = t;
-  while (RM > 1 && (RM / 2) * t.WY >= m) RM /= 2;
-  while (RN > 1 && (RN / 2) * t.WX >= n) RN /= 2;
-  return RM === t.RM && RN === t.RN ? t : { ...t, RM, RN };
+  let { WX, WY, RM, RN } = t;
+  while (RM > 1 && (RM / 2) * WY >= m) RM /= 2;
+  while (RN > 1 && (RN / 2) * WX >= n) RN /= 2;
+  while (RM === 1 && WY > 1 && WY / 2 >= m && WX * RN < n) {
+    WY /= 2;
+    WX *= 2;
+  }
+  while (RN === 1 && WX > 1 && WX / 2 >= n && WY * RM < m) {
+    WX /= 2;
+    WY *= 2;
+  }
+  return WX === t.WX && WY === t.WY && RM === t.RM && RN === t.RN ? t : { ...t, WX, WY, RM, RN };
 }

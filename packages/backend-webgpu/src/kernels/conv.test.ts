@@ -41,6 +41,8 @@ const GEOMETRIES = [
     pad: [2, 2, 1, 1],
   }),
   naive.geometry({ batch: 3, C: 5, H: 5, W: 5, outC: 33, k: [1, 1] }),
+  // LeNet's first layer shape: the filter gradient has K = 3*20*20 and splits K.
+  naive.geometry({ batch: 3, C: 1, H: 20, W: 20, outC: 3, k: [5, 5], pad: [2, 2, 2, 2] }),
 ];
 
 const label = (g: (typeof GEOMETRIES)[number]) =>

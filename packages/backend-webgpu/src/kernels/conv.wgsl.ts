@@ -72,7 +72,7 @@ fn storeC(b: u32, row: u32, col: u32, v: f32) {
   );
 }
 
-export function conv2dBackpropFilterSource(tile: TileConfig): string {
+export function conv2dBackpropFilterSource(tile: TileConfig, split: boolean): string {
   return gemmSource(
     {
       bindings: bindings(
@@ -92,12 +92,13 @@ fn loadAf(r: u32, k: u32) -> f32 { return DY[r + k]; }
 fn bK(b: u32, k: u32) -> vec3<i32> { return windowOrigin(k); }
 fn bCol(b: u32, col: u32) -> vec3<i32> { return filterTap(col); }
 fn loadBf(k: vec3<i32>, c: vec3<i32>) -> f32 { return tapAt(k + c); }
-fn storeC(b: u32, row: u32, col: u32, v: f32) { DW[row * p.N + col] = v; }`,
+fn storeC(b: u32, row: u32, col: u32, v: f32) { DW[(b * p.M + row) * p.N + col] = v; }`,
       aContiguous: 'k',
       bContiguous: 'k',
     },
     tile,
     CONV,
+    split,
   );
 }
 

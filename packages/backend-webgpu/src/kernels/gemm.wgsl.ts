@@ -46,17 +46,29 @@ export const GEMM_FIELDS = [
   ['tilesN', 'u32'],
   ['tiles', 'u32'],
   ['batchOffset', 'u32'],
+  ['kChunk', 'u32'],
 ] as const;
 
-const HEADER = `
+/**
+ * `split` (split-K, for batch-1 GEMMs with few tiles and a long K): grid z indexes slices of
+ * `p.kChunk` along K instead of batches, and each slice stores its partial sums as batch
+ * `z` through storeC, for a reduction afterwards. Only for kernels whose storeC writes
+ * C[b][row][col] row-major.
+ */
+function header(split: boolean): string {
+  return `
   let tile = wid.x + wid.y * nwg.x;
   if (tile >= p.tiles) { return; }
-  let batch = p.batchOffset + wid.z;
+  let batch = ${split ? '0u' : 'p.batchOffset + wid.z'};
+  let part = ${split ? 'wid.z' : 'batch'};
+  let kBegin = ${split ? 'wid.z * p.kChunk' : '0u'};
+  let kStop = ${split ? 'min(p.K, kBegin + p.kChunk)' : 'p.K'};
   let tx = lid.x;
   let ty = lid.y;`;
+}
 
-export function gemmSource(src: GemmSource, t: TileConfig, _params: ParamLayout): string {
-  return t.staging === 'registers' ? registerGemm(src, t) : stagedGemm(src, t);
+export function gemmSource(src: GemmSource, t: TileConfig, _params: ParamLayout, split = false): string {
+  return t.staging === 'registers' ? registerGemm(src, t, split) : stagedGemm(src, t, split);
 }
 
 function accumulators(t: TileConfig, a: (r: number) => string, b: (c: number) => string) {
@@ -71,18 +83,22 @@ function accumulators(t: TileConfig, a: (r: number) => string, b: (c: number) =>
       fma.push(`c${r}_${c} += a${r} * b${c};`);
       store.push(
         `{ let row = row0 + ty + ${r * t.WY}u; let col = col0 + tx + ${c * t.WX}u;` +
-          ` if (row < p.M && col < p.N) { storeC(batch, row, col, c${r}_${c}); } }`,
+          ` if (row < p.M && col < p.N) { storeC(part, row, col, c${r}_${c}); } }`,
       );
     }
   }
   return { decl, fma, store };
 }
 
-function stagedGemm(src: GemmSource, t: TileConfig): string {
+function stagedGemm(src: GemmSource, t: TileConfig, split: boolean): string {
   const { WX, WY, RM, RN, TK } = t;
   const TM = WY * RM;
   const TN = WX * RN;
   const T = WX * WY;
+  // Rows of the staged slices are padded by one word: staging a k-contiguous operand writes
+  // one column per invocation, which without padding would put every write in the same bank.
+  const SA = TM + 1;
+  const SB = TN + 1;
   if ((TM * TK) % T !== 0 || (TN * TK) % T !== 0)
     throw new Error(`gemm: tile ${tileKey(t)} does not divide evenly`);
 
@@ -94,11 +110,11 @@ function stagedGemm(src: GemmSource, t: TileConfig): string {
     const body =
       which === 'A'
         ? `let row = row0 + o; let k = k0 + kk; var v = 0.0;
-        if (row < p.M && k < p.K) { v = loadAf(aRow(batch, row), aK(batch, k)); }
-        As[kk * ${TM}u + o] = v;`
+        if (row < p.M && k < kStop) { v = loadAf(aRow(batch, row), aK(batch, k)); }
+        As[kk * ${SA}u + o] = v;`
         : `let col = col0 + o; let k = k0 + kk; var v = 0.0;
-        if (col < p.N && k < p.K) { v = loadBf(bK(batch, k), bCol(batch, col)); }
-        Bs[kk * ${TN}u + o] = v;`;
+        if (col < p.N && k < kStop) { v = loadBf(bK(batch, k), bCol(batch, col)); }
+        Bs[kk * ${SB}u + o] = v;`;
     return `for (var q = 0u; q < ${per}u; q++) {
         let e = li + q * ${T}u;
         let kk = ${kk}; let o = ${o};
@@ -107,23 +123,23 @@ function stagedGemm(src: GemmSource, t: TileConfig): string {
   };
   const { decl, fma, store } = accumulators(
     t,
-    (r) => `As[kk * ${TM}u + ty + ${r * WY}u]`,
-    (c) => `Bs[kk * ${TN}u + tx + ${c * WX}u]`,
+    (r) => `As[kk * ${SA}u + ty + ${r * WY}u]`,
+    (c) => `Bs[kk * ${SB}u + tx + ${c * WX}u]`,
   );
 
   return `${src.bindings}
 ${src.functions}
-var<workgroup> As: array<f32, ${TK * TM}>;
-var<workgroup> Bs: array<f32, ${TK * TN}>;
+var<workgroup> As: array<f32, ${TK * SA}>;
+var<workgroup> Bs: array<f32, ${TK * SB}>;
 
 @compute @workgroup_size(${WX}, ${WY})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
-  ${HEADER}
+  ${header(split)}
   let row0 = (tile / p.tilesN) * ${TM}u;
   let col0 = (tile % p.tilesN) * ${TN}u;
   ${decl.join('\n  ')}
-  for (var k0 = 0u; k0 < p.K; k0 += ${TK}u) {
+  for (var k0 = kBegin; k0 < kStop; k0 += ${TK}u) {
     {
       ${stage('A', TM, src.aContiguous === 'k')}
     }
@@ -133,7 +149,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     workgroupBarrier();
     // A runtime bound: skips the zero padding of the last slice, and keeps shader compilers
     // from unrolling this loop (SwiftShader's compile time explodes when they do).
-    let kEnd = min(${TK}u, p.K - k0);
+    let kEnd = min(${TK}u, kStop - k0);
     for (var kk = 0u; kk < kEnd; kk++) {
       ${fma.join('\n      ')}
     }
@@ -149,7 +165,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
  * range (their results are never stored). Loaders must be branch-free: each is inlined
  * RM + RN times, and branches there make SwiftShader's compile time explode.
  */
-function registerGemm(src: GemmSource, t: TileConfig): string {
+function registerGemm(src: GemmSource, t: TileConfig, split: boolean): string {
   const { WX, WY, RM, RN } = t;
   const { decl, fma, store } = accumulators(
     t,
@@ -167,12 +183,12 @@ ${src.functions}
 @compute @workgroup_size(${WX}, ${WY})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_id) lid: vec3u) {
-  ${HEADER}
+  ${header(split)}
   let row0 = (tile / p.tilesN) * ${RM * WY}u;
   let col0 = (tile % p.tilesN) * ${RN * WX}u;
   ${prep.join('\n  ')}
   ${decl.join('\n  ')}
-  for (var k = 0u; k < p.K; k++) {
+  for (var k = kBegin; k < kStop; k++) {
     let ak = aK(batch, k);
     let bk = bK(batch, k);
     ${fma.join('\n    ')}

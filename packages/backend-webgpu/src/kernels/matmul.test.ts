@@ -27,6 +27,8 @@ describe.skipIf(!backends[0]).each(TEST_TILES.map(([name], i) => [name, i] as co
       [5, 70, 1],
       [1, 100, 37],
       [40, 0, 3],
+      // Few outputs, long K: split-K partial sums, then a reduction.
+      [5, 3000, 7],
     ];
     for (const [m, k, n] of sizes) {
       for (const ta of [false, true]) {
@@ -47,7 +49,8 @@ describe.skipIf(!backends[0]).each(TEST_TILES.map(([name], i) => [name, i] as co
               n,
               k,
             });
-            expectClose(await values(b, y), matmul(a, bv, o), 1e-5);
+            // float32 sums of k products carry about sqrt(k) roundings.
+            expectClose(await values(b, y), matmul(a, bv, o), Math.max(1e-5, 3e-6 * Math.sqrt(k)));
           });
         }
       }

@@ -5,7 +5,7 @@ import { GEMM_FIELDS, gemmSource, type TileConfig } from './gemm.wgsl.js';
 
 export const MATMUL = paramLayout([...GEMM_FIELDS, ['strideA', 'u32'], ['strideB', 'u32']]);
 
-export function matmulSource(transposeA: boolean, transposeB: boolean, tile: TileConfig): string {
+export function matmulSource(transposeA: boolean, transposeB: boolean, tile: TileConfig, split: boolean): string {
   // a is [batchA, M, K] or [batchA, K, M] (transposeA); b is [batchB, K, N] or [batchB, N, K].
   // Every address is (row or column part) + (k part).
   const aRow = transposeA ? 'b * p.strideA + row' : 'b * p.strideA + row * p.K';
@@ -35,5 +35,6 @@ fn storeC(b: u32, row: u32, col: u32, v: f32) { C[(b * p.M + row) * p.N + col] =
     },
     tile,
     MATMUL,
+    split,
   );
 }

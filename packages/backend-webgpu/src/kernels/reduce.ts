@@ -18,6 +18,11 @@ export function reduce(ctx: GpuContext, { op, x, outer, size, inner }: Sig<'Redu
   return reduceData(ctx, op, data(x), x.dtype === 'int32' ? 'i32' : 'f32', outer, size, inner);
 }
 
+/** Sum x viewed as [outer, size, inner] over the middle axis (float32). */
+export function sumOverMiddle(ctx: GpuContext, x: GPUData, outer: number, size: number, inner: number): GPUData {
+  return reduceData(ctx, 'sum', x, 'f32', outer, size, inner);
+}
+
 function reduceData(
   ctx: GpuContext,
   op: ReduceOp,
