@@ -15,7 +15,12 @@ const command: Command = {
 
 describe('parseArgs', () => {
   it('reads values in both spellings and keeps defaults', () => {
-    const { values, positionals } = parseArgs(command, ['--model', 'lenet', '--quick', 'w.safetensors']);
+    const { values, positionals } = parseArgs(command, [
+      '--model',
+      'lenet',
+      '--quick',
+      'w.safetensors',
+    ]);
     expect(values).toEqual({ epochs: 2, model: 'lenet', quick: true });
     expect(positionals).toEqual(['w.safetensors']);
     expect(parseArgs(command, ['--epochs=5']).values.epochs).toBe(5);
@@ -23,7 +28,9 @@ describe('parseArgs', () => {
 
   it('rejects unknown options, naming them and the known ones', () => {
     expect(() => parseArgs(command, ['--epoch', '3'])).toThrow(UsageError);
-    expect(() => parseArgs(command, ['--epoch', '3'])).toThrow(/unknown option '--epoch'.*--epochs/);
+    expect(() => parseArgs(command, ['--epoch', '3'])).toThrow(
+      /unknown option '--epoch'.*--epochs/,
+    );
   });
 
   it('rejects a non-numeric number and a missing value', () => {

@@ -22,8 +22,16 @@ export interface Command {
 export class UsageError extends Error {}
 
 /** Standard help text from a command's option specs. */
-export function helpText(command: Pick<Command, 'name' | 'summary' | 'options' | 'positionals'>): string {
-  const lines = [`Usage: tessera ${command.name}${command.positionals ? ' ' + command.positionals : ''} [options]`, '', command.summary, '', 'Options:'];
+export function helpText(
+  command: Pick<Command, 'name' | 'summary' | 'options' | 'positionals'>,
+): string {
+  const lines = [
+    `Usage: tessera ${command.name}${command.positionals ? ' ' + command.positionals : ''} [options]`,
+    '',
+    command.summary,
+    '',
+    'Options:',
+  ];
   for (const o of command.options) {
     const flag = o.type === 'boolean' ? `--${o.name}` : `--${o.name} <${o.type}>`;
     const def = o.default !== undefined ? ` (default: ${String(o.default)})` : '';
@@ -61,7 +69,8 @@ export function parseArgs(
     if (spec.type === 'boolean') {
       if (eq !== -1) {
         const v = arg.slice(eq + 1);
-        if (v !== 'true' && v !== 'false') throw new UsageError(`--${key} takes no value or true/false`);
+        if (v !== 'true' && v !== 'false')
+          throw new UsageError(`--${key} takes no value or true/false`);
         values[key] = v === 'true';
       } else values[key] = true;
       continue;
@@ -75,7 +84,8 @@ export function parseArgs(
     if (raw === undefined) throw new UsageError(`--${key} needs a value`);
     if (spec.type === 'number') {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${key} must be a number, got '${raw}'`);
+      if (raw.trim() === '' || !Number.isFinite(n))
+        throw new UsageError(`--${key} must be a number, got '${raw}'`);
       values[key] = n;
     } else values[key] = raw;
   }

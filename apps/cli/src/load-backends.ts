@@ -2,7 +2,11 @@
  * Import every backend package the CLI knows. Importing registers a backend; a package that
  * fails to import (not installed, broken build) is reported, never silently dropped.
  */
-export const BACKEND_PACKAGES = ['@tessera/backend-cpu', '@tessera/backend-native', '@tessera/backend-webgpu'] as const;
+export const BACKEND_PACKAGES = [
+  '@tessera/backend-cpu',
+  '@tessera/backend-native',
+  '@tessera/backend-webgpu',
+] as const;
 
 export interface ImportFailure {
   readonly packageName: string;

@@ -19,7 +19,14 @@ const commands: Command[] = [
 
 function usage(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
-  return ['Usage: tessera <command> [options]', '', 'Commands:', ...lines, '', 'Run `tessera <command> --help` for its options.'].join('\n');
+  return [
+    'Usage: tessera <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `tessera <command> --help` for its options.',
+  ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {

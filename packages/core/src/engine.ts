@@ -145,7 +145,16 @@ export function memory(): MemoryInfo {
   return { numTensors: numTensorsTotal, numDataBuffers, numBytes, backends };
 }
 
-type TensorContainer = Tensor | readonly TensorContainer[] | { [key: string]: TensorContainer } | void | undefined | null | number | string | boolean;
+type TensorContainer =
+  | Tensor
+  | readonly TensorContainer[]
+  | { [key: string]: TensorContainer }
+  | void
+  | undefined
+  | null
+  | number
+  | string
+  | boolean;
 
 function collect(result: unknown, out: Set<Tensor>): void {
   if (result instanceof Tensor) out.add(result);

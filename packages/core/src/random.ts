@@ -42,7 +42,8 @@ export function randomUniform(
   options: RandomOptions = {},
 ): Tensor {
   const s = checkShape('randomUniform', 'shape', shape);
-  if (!(max >= min)) throw new ArgumentError(`randomUniform: 'max' (${max}) must be >= 'min' (${min})`);
+  if (!(max >= min))
+    throw new ArgumentError(`randomUniform: 'max' (${max}) must be >= 'min' (${min})`);
   const rng = mulberry32(seedOrNext(options.seed));
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = min + (max - min) * rng();

@@ -37,7 +37,9 @@ export function checkShape(op: string, arg: string, shape: unknown): number[] {
     }
   }
   if (sizeOf(shape as number[]) > 2 ** 31 - 1) {
-    throw new ShapeError(`${op}: '${arg}' ${formatShape(shape as number[])} has more than 2^31-1 elements`);
+    throw new ShapeError(
+      `${op}: '${arg}' ${formatShape(shape as number[])} has more than 2^31-1 elements`,
+    );
   }
   return [...(shape as number[])];
 }
@@ -84,7 +86,11 @@ export function normalizeAxis(op: string, axis: number, rank: number, arg = 'axi
 }
 
 /** Normalise an axis list; undefined means all axes. Sorted, unique. */
-export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axis: number | readonly number[] | undefined,
+  rank: number,
+): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : [...axis];
   const out = list.map((a) => normalizeAxis(op, a, rank));

@@ -65,7 +65,9 @@ export class Tensor implements TensorInfo {
     if (!this.backend.readSync) {
       throw new BackendError(
         `dataSync: backend '${this.backend.name}' cannot read synchronously` +
-          (this.backend.readSyncUnsupportedReason ? ` (${this.backend.readSyncUnsupportedReason})` : '') +
+          (this.backend.readSyncUnsupportedReason
+            ? ` (${this.backend.readSyncUnsupportedReason})`
+            : '') +
           '; use `await t.data()` instead',
       );
     }

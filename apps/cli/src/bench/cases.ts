@@ -49,7 +49,12 @@ function convTrainCase(name: string, s: ConvCaseShape): BenchCase {
 }
 
 function elementwiseCase(op: 'relu' | 'add', size: number): BenchCase {
-  return { name: `${op} ${size >= 1e6 ? size / 1e6 + 'M' : size}`, kind: 'elementwise', flops: size, elementwise: { op, size } };
+  return {
+    name: `${op} ${size >= 1e6 ? size / 1e6 + 'M' : size}`,
+    kind: 'elementwise',
+    flops: size,
+    elementwise: { op, size },
+  };
 }
 
 export function standardCases(): BenchCase[] {

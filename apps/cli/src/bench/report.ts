@@ -20,7 +20,10 @@ export function formatTable(measurements: readonly Measurement[]): string {
     fmt(m.gflops, 2),
     m.isPeer ? 'peer' : fmt(ratioToPeer(m, measurements), 2),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 2 && r[2].startsWith('(') ? 0 : r[i].length))));
-  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (i === 2 && r[2].startsWith('(') ? 0 : r[i].length))),
+  );
+  const line = (r: string[]) =>
+    r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }

@@ -37,8 +37,19 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export async function runCase(c: BenchCase, contenders: readonly Contender[], options: RunnerOptions): Promise<Measurement[]> {
-  const prepared: { contender: Contender; p?: PreparedCase; reps: number; samples: number[]; error?: string; spent: number }[] = [];
+export async function runCase(
+  c: BenchCase,
+  contenders: readonly Contender[],
+  options: RunnerOptions,
+): Promise<Measurement[]> {
+  const prepared: {
+    contender: Contender;
+    p?: PreparedCase;
+    reps: number;
+    samples: number[];
+    error?: string;
+    spent: number;
+  }[] = [];
   for (const contender of contenders) {
     try {
       const p = await contender.prepare(c);
@@ -52,7 +63,13 @@ export async function runCase(c: BenchCase, contenders: readonly Contender[], op
       const reps = Math.max(1, Math.ceil(options.minSampleMs / Math.max(once, 1e-3)));
       prepared.push({ contender, p, reps, samples: [], spent: 2 * once });
     } catch (err) {
-      prepared.push({ contender, reps: 0, samples: [], spent: 0, error: err instanceof Error ? err.message : String(err) });
+      prepared.push({
+        contender,
+        reps: 0,
+        samples: [],
+        spent: 0,
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
   for (let round = 0; round < options.rounds; round++) {
@@ -72,7 +89,11 @@ export async function runCase(c: BenchCase, contenders: readonly Contender[], op
   const out: Measurement[] = [];
   for (const entry of prepared) {
     entry.p?.dispose();
-    const base = { caseName: c.name, contender: entry.contender.name, isPeer: entry.contender.isPeer };
+    const base = {
+      caseName: c.name,
+      contender: entry.contender.name,
+      isPeer: entry.contender.isPeer,
+    };
     if (entry.samples.length === 0) {
       out.push({ ...base, error: entry.error ?? 'no samples' });
       continue;

@@ -49,8 +49,19 @@ export async function tfjsCpuContender(): Promise<Contender | string> {
         const pad = c.conv.pad === 0 ? 'valid' : 'same';
         if (c.kind === 'conv') step = () => [tf.conv2d(x, w, 1, pad)];
         else {
-          const g = tf.valueAndGrads((xi: import('@tensorflow/tfjs-core').Tensor, wi: import('@tensorflow/tfjs-core').Tensor) =>
-            tf.sum(tf.conv2d(xi as import('@tensorflow/tfjs-core').Tensor4D, wi as import('@tensorflow/tfjs-core').Tensor4D, 1, pad)),
+          const g = tf.valueAndGrads(
+            (
+              xi: import('@tensorflow/tfjs-core').Tensor,
+              wi: import('@tensorflow/tfjs-core').Tensor,
+            ) =>
+              tf.sum(
+                tf.conv2d(
+                  xi as import('@tensorflow/tfjs-core').Tensor4D,
+                  wi as import('@tensorflow/tfjs-core').Tensor4D,
+                  1,
+                  pad,
+                ),
+              ),
           );
           step = () => {
             const { value, grads } = g([x, w]);

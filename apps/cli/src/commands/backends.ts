@@ -5,7 +5,8 @@ import { loadBackends } from '../load-backends.js';
 
 export const backendsCommand: Command = {
   name: 'backends',
-  summary: 'List the registered backends, their priority and availability (with the reason when unavailable)',
+  summary:
+    'List the registered backends, their priority and availability (with the reason when unavailable)',
   options: [{ name: 'json', type: 'boolean', description: 'print JSON instead of a table' }],
   help() {
     return helpText(this);
@@ -25,13 +26,20 @@ export const backendsCommand: Command = {
       s.available ? '' : (s.reason ?? 'not initialised'),
     ]);
     const header = ['backend', 'priority', 'available', 'reason'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i < 3 ? r[i].length : 0))));
+    const widths = header.map((h, i) =>
+      Math.max(h.length, ...rows.map((r) => (i < 3 ? r[i].length : 0))),
+    );
     const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join('  ');
     console.log(line(header));
     for (const r of rows) console.log(line(r));
-    for (const f of importFailures) console.log(`(package ${f.packageName} could not be imported: ${f.reason})`);
+    for (const f of importFailures)
+      console.log(`(package ${f.packageName} could not be imported: ${f.reason})`);
     const best = statuses.find((s) => s.available);
-    console.log(best ? `\ndefault: ${best.name} (highest priority that initialises)` : '\nno backend is available');
+    console.log(
+      best
+        ? `\ndefault: ${best.name} (highest priority that initialises)`
+        : '\nno backend is available',
+    );
     return best ? 0 : 1;
   },
 };

@@ -15,22 +15,53 @@ import { tesseraContender } from '../bench/tessera-contender.js';
 import { tfjsCpuContender } from '../bench/tfjs-contender.js';
 
 function environmentLines(): string[] {
-  const blas = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'TESSERA_NUM_THREADS']
+  const blas = [
+    'OPENBLAS_CORETYPE',
+    'OPENBLAS_L2_SIZE',
+    'OPENBLAS_NUM_THREADS',
+    'TESSERA_NUM_THREADS',
+  ]
     .map((k) => `${k}=${process.env[k] ?? '(unset)'}`)
     .join(' ');
-  return [`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`, blas];
+  return [
+    `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`,
+    blas,
+  ];
 }
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'Benchmark matmul, conv and elementwise ops on every available backend against tfjs-backend-cpu',
+  summary:
+    'Benchmark matmul, conv and elementwise ops on every available backend against tfjs-backend-cpu',
   options: [
-    { name: 'backends', type: 'string', description: 'comma-separated backends to run (default: all available)' },
-    { name: 'cases', type: 'string', description: 'only cases whose name contains one of these comma-separated words' },
-    { name: 'quick', type: 'boolean', description: 'tiny sizes: a smoke test of every path, not a measurement' },
-    { name: 'rounds', type: 'number', description: 'timed samples per contender and case (median is reported)', default: 5 },
+    {
+      name: 'backends',
+      type: 'string',
+      description: 'comma-separated backends to run (default: all available)',
+    },
+    {
+      name: 'cases',
+      type: 'string',
+      description: 'only cases whose name contains one of these comma-separated words',
+    },
+    {
+      name: 'quick',
+      type: 'boolean',
+      description: 'tiny sizes: a smoke test of every path, not a measurement',
+    },
+    {
+      name: 'rounds',
+      type: 'number',
+      description: 'timed samples per contender and case (median is reported)',
+      default: 5,
+    },
     { name: 'skip-peer', type: 'boolean', description: 'do not run the tfjs-backend-cpu peer' },
-    { name: 'out', type: 'string', description: 'where to write the JSON results', default: 'bench-results.json' },
+    {
+      name: 'out',
+      type: 'string',
+      description: 'where to write the JSON results',
+      default: 'bench-results.json',
+    },
   ],
   help() {
     return helpText(this);
@@ -38,13 +69,20 @@ export const benchCommand: Command = {
   async run(options) {
     setNoticeHandler(() => {});
     const rounds = Number(options.rounds);
-    if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds must be a positive integer`);
+    if (!Number.isInteger(rounds) || rounds < 1)
+      throw new UsageError(`--rounds must be a positive integer`);
     const importFailures = await loadBackends();
     const statuses = await listBackends({ probe: true });
-    const wanted = typeof options.backends === 'string' ? options.backends.split(',').map((s) => s.trim()) : undefined;
+    const wanted =
+      typeof options.backends === 'string'
+        ? options.backends.split(',').map((s) => s.trim())
+        : undefined;
     for (const name of wanted ?? []) {
       const s = statuses.find((b) => b.name === name);
-      if (!s) throw new UsageError(`unknown backend '${name}' (registered: ${statuses.map((b) => b.name).join(', ')})`);
+      if (!s)
+        throw new UsageError(
+          `unknown backend '${name}' (registered: ${statuses.map((b) => b.name).join(', ')})`,
+        );
       if (!s.available) throw new UsageError(`backend '${name}' is unavailable: ${s.reason}`);
     }
     const contenders: Contender[] = [];
@@ -65,11 +103,20 @@ export const benchCommand: Command = {
     }
     const env = environmentLines();
     for (const line of env) console.log(line);
-    console.log(`contenders: ${contenders.map((c) => c.name).join(', ')}; ${rounds} rounds, median reported`);
+    console.log(
+      `contenders: ${contenders.map((c) => c.name).join(', ')}; ${rounds} rounds, median reported`,
+    );
     const all: Measurement[] = [];
     for (const c of cases) {
       process.stderr.write(`running ${c.name}...\n`);
-      all.push(...(await runCase(c, contenders, { rounds, minSampleMs: 150, maxCaseMs: 8000, log: console.log })));
+      all.push(
+        ...(await runCase(c, contenders, {
+          rounds,
+          minSampleMs: 150,
+          maxCaseMs: 8000,
+          log: console.log,
+        })),
+      );
     }
     console.log('');
     console.log(formatTable(all));

@@ -20,11 +20,17 @@ import { activeTape, noGrad, popTape, pushTape, Tape } from './tape.js';
 export { noGrad } from './tape.js';
 
 /** Run f under a fresh tape watching `xs`; returns f's output and the tape (caller releases). */
-function traced(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], op: string): { y: Tensor; tape: Tape } {
+function traced(
+  f: (...xs: Tensor[]) => Tensor,
+  xs: readonly Tensor[],
+  op: string,
+): { y: Tensor; tape: Tape } {
   xs.forEach((x, i) => {
     checkTensor(op, `x[${i}]`, x);
     if (x.dtype !== 'float32') {
-      throw new DTypeError(`${op}: argument ${i} is ${x.dtype}; only float32 tensors have gradients`);
+      throw new DTypeError(
+        `${op}: argument ${i} is ${x.dtype}; only float32 tensors have gradients`,
+      );
     }
   });
   if (activeTape()) {
@@ -137,7 +143,10 @@ export function vjp(
   checkTensor('vjp', 'cotangent', cotangent);
   const { y, tape } = traced(f, primals, 'vjp');
   try {
-    if (cotangent.shape.length !== y.shape.length || cotangent.shape.some((d, i) => d !== y.shape[i])) {
+    if (
+      cotangent.shape.length !== y.shape.length ||
+      cotangent.shape.some((d, i) => d !== y.shape[i])
+    ) {
       throw new ShapeError(
         `vjp: 'cotangent' ${formatShape(cotangent.shape)} must match the output shape ${formatShape(y.shape)}`,
       );

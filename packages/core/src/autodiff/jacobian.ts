@@ -24,7 +24,8 @@ export async function jacobian(
 ): Promise<Tensor> {
   checkTensor('jacobian', 'x', x);
   const limit = options.maxElements ?? 1_000_000;
-  if (!(limit > 0)) throw new ArgumentError(`jacobian: 'maxElements' must be positive, got ${limit}`);
+  if (!(limit > 0))
+    throw new ArgumentError(`jacobian: 'maxElements' must be positive, got ${limit}`);
   // Only the output's shape is needed; tidy frees f's intermediates (and never x itself).
   const { yShape, ySize } = tidy(() => {
     const y = noGrad(() => f(x));

@@ -219,11 +219,7 @@ export interface KernelSignatures {
    * d loss / d logits [N, K] = (softmax(logits) - onehot(labels)) * dy[n], dy is [N].
    * Rows whose label is outside [0, K) are NaN.
    */
-  SoftmaxCrossEntropyGrad(args: {
-    logits: TensorInfo;
-    labels: TensorInfo;
-    dy: TensorInfo;
-  }): DataId;
+  SoftmaxCrossEntropyGrad(args: { logits: TensorInfo; labels: TensorInfo; dy: TensorInfo }): DataId;
   /** Max over each window; padding never wins. x [N, C, H, W] -> [N, C, outH, outW]. */
   MaxPool(args: { x: TensorInfo; geom: ConvGeometry }): DataId;
   /** Routes dy to the first maximum of each window of x (PyTorch's tie rule). */

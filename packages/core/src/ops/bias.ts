@@ -39,7 +39,10 @@ export function biasAdd(x: Tensor, bias: Tensor, options: BiasAddOptions = {}): 
   const args = { x, bias, outer, channels, inner, relu };
   const y = runOptional(backend, 'BiasAdd', args, x.shape, 'float32', () =>
     composite(() => {
-      const b = reshape(bias, x.shape.map((d, i) => (i === axis ? d : 1)));
+      const b = reshape(
+        bias,
+        x.shape.map((d, i) => (i === axis ? d : 1)),
+      );
       const z = add(x, b);
       return relu ? reluOp(z) : z;
     }),

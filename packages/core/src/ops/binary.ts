@@ -23,11 +23,19 @@ function operands(op: string, a: TensorOrNumber, b: TensorOrNumber): [Tensor, Te
   }
   const other = typeof a === 'number' ? b : a;
   for (const v of [a, b]) {
-    if (typeof v === 'number' && other instanceof Tensor && other.dtype === 'int32' && !Number.isInteger(v)) {
-      throw new DTypeError(`${op}: cannot combine an int32 tensor with the fractional number ${v}; cast the tensor to float32`);
+    if (
+      typeof v === 'number' &&
+      other instanceof Tensor &&
+      other.dtype === 'int32' &&
+      !Number.isInteger(v)
+    ) {
+      throw new DTypeError(
+        `${op}: cannot combine an int32 tensor with the fractional number ${v}; cast the tensor to float32`,
+      );
     }
   }
-  const ta = typeof a === 'number' ? scalarLike(checkTensor(op, 'b', b), a) : checkTensor(op, 'a', a);
+  const ta =
+    typeof a === 'number' ? scalarLike(checkTensor(op, 'b', b), a) : checkTensor(op, 'a', a);
   const tb = typeof b === 'number' ? scalarLike(ta, b) : checkTensor(op, 'b', b);
   if (ta.dtype !== tb.dtype) {
     throw new DTypeError(
@@ -122,7 +130,10 @@ export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tenso
   // Two plain numbers give a float32 result on cond's backend.
   const [ta, tb] =
     typeof a === 'number' && typeof b === 'number'
-      ? [hostTensor(cond.backend, Float32Array.of(a), [], 'float32'), hostTensor(cond.backend, Float32Array.of(b), [], 'float32')]
+      ? [
+          hostTensor(cond.backend, Float32Array.of(a), [], 'float32'),
+          hostTensor(cond.backend, Float32Array.of(b), [], 'float32'),
+        ]
       : operands(op, a, b);
   try {
     const backend = backendOf(op, cond, ta, tb);
@@ -133,7 +144,11 @@ export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tenso
     const bShape = tb.shape;
     record(op, [cond, ta, tb], y, [cond], (dy, [sc]) => {
       const zero = zerosLike(dy);
-      return [null, sumToShape(where(sc, dy, zero), aShape), sumToShape(where(sc, zero, dy), bShape)];
+      return [
+        null,
+        sumToShape(where(sc, dy, zero), aShape),
+        sumToShape(where(sc, zero, dy), bShape),
+      ];
     });
     return y;
   } finally {

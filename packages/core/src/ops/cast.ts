@@ -32,7 +32,12 @@ export function oneHot(indices: Tensor, depth: number, onValue = 1, offValue = 0
     throw new ArgumentError(`oneHot: 'depth' must be a non-negative integer, got ${depth}`);
   }
   return composite(() => {
-    const classes = hostTensor(indices.backend, Int32Array.from({ length: depth }, (_, i) => i), [depth], 'int32');
+    const classes = hostTensor(
+      indices.backend,
+      Int32Array.from({ length: depth }, (_, i) => i),
+      [depth],
+      'int32',
+    );
     const mask = equal(reshape(indices, [...indices.shape, 1]), classes);
     if (onValue === 1 && offValue === 0) return mask;
     return add(mul(mask, onValue - offValue), offValue);

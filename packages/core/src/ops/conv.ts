@@ -22,7 +22,8 @@ function colsShape(g: ConvGeometry): number[] {
 }
 
 function requireFloat(op: string, arg: string, t: Tensor): void {
-  if (t.dtype !== 'float32') throw new DTypeError(`${op}: '${arg}' must be float32, got ${t.dtype}`);
+  if (t.dtype !== 'float32')
+    throw new DTypeError(`${op}: '${arg}' must be float32, got ${t.dtype}`);
 }
 
 function im2colKernel(x: Tensor, g: ConvGeometry): Tensor {
@@ -30,7 +31,13 @@ function im2colKernel(x: Tensor, g: ConvGeometry): Tensor {
 }
 
 function col2imKernel(cols: Tensor, g: ConvGeometry): Tensor {
-  return runKernel(cols.backend, 'Col2Im', { cols, geom: g }, [g.batch, g.inChannels, g.inH, g.inW], cols.dtype);
+  return runKernel(
+    cols.backend,
+    'Col2Im',
+    { cols, geom: g },
+    [g.batch, g.inChannels, g.inH, g.inW],
+    cols.dtype,
+  );
 }
 
 /**
@@ -68,7 +75,12 @@ export function col2im(
 }
 
 /** Geometry for conv2d(x, w), validating both shapes. */
-export function conv2dGeometry(op: string, x: Tensor, w: Tensor, options: Conv2DOptions): ConvGeometry {
+export function conv2dGeometry(
+  op: string,
+  x: Tensor,
+  w: Tensor,
+  options: Conv2DOptions,
+): ConvGeometry {
   if (w.rank !== 4) {
     throw new ShapeError(`${op}: 'w' must be 4-D [outC, inC, kH, kW], got ${formatShape(w.shape)}`);
   }
@@ -83,24 +95,36 @@ export function conv2dGeometry(op: string, x: Tensor, w: Tensor, options: Conv2D
 /** Gradient of conv2d with respect to its input. */
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
   const dxShape = [g.batch, g.inChannels, g.inH, g.inW];
-  return runOptional(dy.backend, 'Conv2DBackpropInput', { dy, w, geom: g }, dxShape, 'float32', () =>
-    composite(() => {
-      const w2 = reshape(w, [g.outChannels, g.inChannels * g.kH * g.kW]);
-      const dy3 = reshape(dy, [g.batch, g.outChannels, g.outH * g.outW]);
-      return col2imKernel(matmul(w2, dy3, { transposeA: true }), g);
-    }),
+  return runOptional(
+    dy.backend,
+    'Conv2DBackpropInput',
+    { dy, w, geom: g },
+    dxShape,
+    'float32',
+    () =>
+      composite(() => {
+        const w2 = reshape(w, [g.outChannels, g.inChannels * g.kH * g.kW]);
+        const dy3 = reshape(dy, [g.batch, g.outChannels, g.outH * g.outW]);
+        return col2imKernel(matmul(w2, dy3, { transposeA: true }), g);
+      }),
   );
 }
 
 /** Gradient of conv2d with respect to its filter. */
 export function conv2dBackpropFilter(x: Tensor, dy: Tensor, g: ConvGeometry): Tensor {
   const dwShape = [g.outChannels, g.inChannels, g.kH, g.kW];
-  return runOptional(x.backend, 'Conv2DBackpropFilter', { x, dy, geom: g }, dwShape, 'float32', () =>
-    composite(() => {
-      const dy3 = reshape(dy, [g.batch, g.outChannels, g.outH * g.outW]);
-      const perImage = matmul(dy3, im2colKernel(x, g), { transposeB: true });
-      return reshape(sum(perImage, 0), dwShape);
-    }),
+  return runOptional(
+    x.backend,
+    'Conv2DBackpropFilter',
+    { x, dy, geom: g },
+    dwShape,
+    'float32',
+    () =>
+      composite(() => {
+        const dy3 = reshape(dy, [g.batch, g.outChannels, g.outH * g.outW]);
+        const perImage = matmul(dy3, im2colKernel(x, g), { transposeB: true });
+        return reshape(sum(perImage, 0), dwShape);
+      }),
   );
 }
 
@@ -139,7 +163,9 @@ export function locallyConnected2d(x: Tensor, w: Tensor, options: Conv2DOptions 
   requireFloat(op, 'w', w);
   backendOf(op, x, w);
   if (w.rank !== 6) {
-    throw new ShapeError(`${op}: 'w' must be 6-D [outH, outW, outC, inC, kH, kW], got ${formatShape(w.shape)}`);
+    throw new ShapeError(
+      `${op}: 'w' must be 6-D [outH, outW, outC, inC, kH, kW], got ${formatShape(w.shape)}`,
+    );
   }
   const [, , outC, inC, kH, kW] = w.shape;
   const g = windowGeometry(op, x.shape, kH, kW, outC, options);

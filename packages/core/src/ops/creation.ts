@@ -10,7 +10,9 @@ export type TensorValues = number | NestedArray | TypedArray | readonly number[]
 
 function checkDType(op: string, dtype: unknown): DType {
   if (!isDType(dtype)) {
-    throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'int32')`);
+    throw new DTypeError(
+      `${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'int32')`,
+    );
   }
   return dtype;
 }
@@ -26,7 +28,13 @@ function inferShape(op: string, values: unknown): number[] {
   return shape;
 }
 
-function flatten(op: string, values: unknown, shape: readonly number[], out: number[], axis = 0): void {
+function flatten(
+  op: string,
+  values: unknown,
+  shape: readonly number[],
+  out: number[],
+  axis = 0,
+): void {
   if (axis === shape.length) {
     if (typeof values !== 'number') {
       throw new ArgumentError(`${op}: expected a number at depth ${axis}, got ${typeof values}`);
@@ -100,12 +108,24 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor
 
 export function zerosLike(x: Tensor): Tensor {
   checkTensor('zerosLike', 'x', x);
-  return runKernel(x.backend, 'Fill', { shape: x.shape, value: 0, dtype: x.dtype }, x.shape, x.dtype);
+  return runKernel(
+    x.backend,
+    'Fill',
+    { shape: x.shape, value: 0, dtype: x.dtype },
+    x.shape,
+    x.dtype,
+  );
 }
 
 export function onesLike(x: Tensor): Tensor {
   checkTensor('onesLike', 'x', x);
-  return runKernel(x.backend, 'Fill', { shape: x.shape, value: 1, dtype: x.dtype }, x.shape, x.dtype);
+  return runKernel(
+    x.backend,
+    'Fill',
+    { shape: x.shape, value: 1, dtype: x.dtype },
+    x.shape,
+    x.dtype,
+  );
 }
 
 /** [start, start+step, ...) up to but excluding `stop`, like Python's range. */
@@ -114,7 +134,11 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = 'fl
     stop = start;
     start = 0;
   }
-  for (const [name, v] of [['start', start], ['stop', stop], ['step', step]] as const) {
+  for (const [name, v] of [
+    ['start', start],
+    ['stop', stop],
+    ['step', step],
+  ] as const) {
     if (!Number.isFinite(v)) throw new ArgumentError(`range: '${name}' must be finite, got ${v}`);
   }
   if (step === 0) throw new ArgumentError(`range: 'step' must not be 0`);

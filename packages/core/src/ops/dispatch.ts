@@ -52,7 +52,9 @@ export function runKernel<K extends RequiredKernelName>(
 ): Tensor {
   const kernel = backend.kernels[name] as (a: KernelArgs<K>) => DataId;
   if (typeof kernel !== 'function') {
-    throw new BackendError(`Backend '${backend.name}' does not implement required kernel '${name}'`);
+    throw new BackendError(
+      `Backend '${backend.name}' does not implement required kernel '${name}'`,
+    );
   }
   return makeTensor(kernel.call(backend.kernels, args), shape, dtype, backend);
 }
@@ -87,7 +89,9 @@ export function runOptional<K extends OptionalKernelName>(
 }
 
 /** How often each optional kernel ran natively or through core's composite fallback. */
-export function kernelUsage(backendName: string): Record<string, { native: number; fallback: number }> {
+export function kernelUsage(
+  backendName: string,
+): Record<string, { native: number; fallback: number }> {
   const byKernel = fallbackCounts.get(backendName);
   return byKernel ? Object.fromEntries(byKernel) : {};
 }

@@ -17,13 +17,23 @@ export function pair(op: string, arg: string, v: Pair, min: number): [number, nu
     throw new ArgumentError(`${op}: '${arg}' must be a number or [h, w], got ${JSON.stringify(v)}`);
   }
   if (p.length !== 2 || !p.every((x) => Number.isInteger(x) && x >= min)) {
-    throw new ArgumentError(`${op}: '${arg}' must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}`);
+    throw new ArgumentError(
+      `${op}: '${arg}' must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}`,
+    );
   }
   return [p[0], p[1]];
 }
 
 /** Padding [before, after] on one axis. 'same' keeps ceil(in / stride) outputs (TF's rule). */
-function padAxis(padding: Padding, axis: 0 | 1, inSize: number, k: number, stride: number, dilation: number, op: string): [number, number] {
+function padAxis(
+  padding: Padding,
+  axis: 0 | 1,
+  inSize: number,
+  k: number,
+  stride: number,
+  dilation: number,
+  op: string,
+): [number, number] {
   if (padding === 'valid') return [0, 0];
   if (padding === 'same') {
     const out = Math.ceil(inSize / stride);
@@ -53,7 +63,9 @@ export function windowGeometry(
   }
   const padding = options.padding ?? 'valid';
   if (typeof padding === 'string' && padding !== 'valid' && padding !== 'same') {
-    throw new ArgumentError(`${op}: 'padding' must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
+    throw new ArgumentError(
+      `${op}: 'padding' must be 'valid', 'same', a number or [ph, pw], got '${padding}'`,
+    );
   }
   const [strideH, strideW] = pair(op, 'stride', options.stride ?? 1, 1);
   const [dilationH, dilationW] = pair(op, 'dilation', options.dilation ?? 1, 1);

@@ -22,6 +22,11 @@ export function hostTensor(
 }
 
 /** A filled tensor on a specific backend (composites and VJPs stay beside their inputs). */
-export function fillOn(backend: Backend, shape: readonly number[], value: number, dtype: DType): Tensor {
+export function fillOn(
+  backend: Backend,
+  shape: readonly number[],
+  value: number,
+  dtype: DType,
+): Tensor {
   return makeTensor(backend.kernels.Fill({ shape, value, dtype }), shape, dtype, backend);
 }

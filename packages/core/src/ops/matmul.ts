@@ -63,7 +63,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   const batchShape = broadcastShapes(op, batchA, batchB, ['a (batch dims)', 'b (batch dims)']);
   const batch = sizeOf(batchShape);
   // The kernel broadcasts a whole operand (batch 1); a partial broadcast is materialised first.
-  const fits = (s: readonly number[]) => sizeOf(s) === 1 || shapesEqual(s, batchShape) || sizeOf(s) === batch;
+  const fits = (s: readonly number[]) =>
+    sizeOf(s) === 1 || shapesEqual(s, batchShape) || sizeOf(s) === batch;
   const aIn = fits(batchA) ? a : expandBatch(a, batchShape);
   const bIn = fits(batchB) ? b : expandBatch(b, batchShape);
   const outShape = [...batchShape, m, n];

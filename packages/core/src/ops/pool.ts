@@ -48,22 +48,51 @@ function perChannel(g: ConvGeometry, padded: boolean): ConvGeometry {
   const shift = padded ? {} : { padTop: 0, padBottom: 0, padLeft: 0, padRight: 0 };
   const h = padded ? g.inH : g.inH + g.padTop + g.padBottom;
   const w = padded ? g.inW : g.inW + g.padLeft + g.padRight;
-  return { ...g, ...shift, batch: g.batch * g.inChannels, inChannels: 1, outChannels: 1, inH: h, inW: w };
+  return {
+    ...g,
+    ...shift,
+    batch: g.batch * g.inChannels,
+    inChannels: 1,
+    outChannels: 1,
+    inH: h,
+    inW: w,
+  };
 }
 
 /** Windows of x as columns [N*C, kH*kW, L]; padding filled with `padValue`. */
 function windows(x: Tensor, g: ConvGeometry, padValue: number): Tensor {
   const nc = g.batch * g.inChannels;
-  const padded = pad(x, [[0, 0], [0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight]], padValue);
+  const padded = pad(
+    x,
+    [
+      [0, 0],
+      [0, 0],
+      [g.padTop, g.padBottom],
+      [g.padLeft, g.padRight],
+    ],
+    padValue,
+  );
   const flat = reshape(padded, [nc, 1, padded.shape[2], padded.shape[3]]);
   const pg = perChannel(g, false);
-  return runKernel(x.backend, 'Im2Col', { x: flat, geom: pg }, [nc, g.kH * g.kW, g.outH * g.outW], 'float32');
+  return runKernel(
+    x.backend,
+    'Im2Col',
+    { x: flat, geom: pg },
+    [nc, g.kH * g.kW, g.outH * g.outW],
+    'float32',
+  );
 }
 
 /** Fold per-channel columns back to [N, C, H, W], dropping the padding. */
 function foldBack(cols: Tensor, g: ConvGeometry): Tensor {
   const pg = perChannel(g, false);
-  const img = runKernel(cols.backend, 'Col2Im', { cols, geom: pg }, [pg.batch, 1, pg.inH, pg.inW], 'float32');
+  const img = runKernel(
+    cols.backend,
+    'Col2Im',
+    { cols, geom: pg },
+    [pg.batch, 1, pg.inH, pg.inW],
+    'float32',
+  );
   const inner = slice(img, [0, 0, g.padTop, g.padLeft], [pg.batch, 1, g.inH, g.inW]);
   return reshape(inner, [g.batch, g.inChannels, g.inH, g.inW]);
 }
@@ -86,7 +115,10 @@ function avgPoolBackward(dy: Tensor, g: ConvGeometry): Tensor {
     composite(() => {
       const nc = g.batch * g.inChannels;
       const share = reshape(div(dy, g.kH * g.kW), [nc, 1, g.outH * g.outW]);
-      return foldBack(add(share, fillOn(dy.backend, [nc, g.kH * g.kW, g.outH * g.outW], 0, 'float32')), g);
+      return foldBack(
+        add(share, fillOn(dy.backend, [nc, g.kH * g.kW, g.outH * g.outW], 0, 'float32')),
+        g,
+      );
     }),
   );
 }

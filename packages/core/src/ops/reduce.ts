@@ -32,7 +32,13 @@ function reduceAxes(op: ReduceOp, name: string, x: Tensor, axes: readonly number
   }
   if (axes.length === 0) {
     // Reducing no axes: each element is its own group (argmax gives 0 everywhere).
-    return runKernel(x.backend, 'Reduce', { op, x, outer: x.size, size: 1, inner: 1 }, outShape, dtype);
+    return runKernel(
+      x.backend,
+      'Reduce',
+      { op, x, outer: x.size, size: 1, inner: 1 },
+      outShape,
+      dtype,
+    );
   }
   const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
   if (contiguous) {
@@ -47,7 +53,13 @@ function reduceAxes(op: ReduceOp, name: string, x: Tensor, axes: readonly number
   const movedShape = perm.map((a) => x.shape[a]);
   const moved = runKernel(x.backend, 'Transpose', { x, perm }, movedShape, x.dtype);
   const outer = sizeOf(keep.map((a) => x.shape[a]));
-  const out = runKernel(moved.backend, 'Reduce', { op, x: moved, outer, size, inner: 1 }, outShape, dtype);
+  const out = runKernel(
+    moved.backend,
+    'Reduce',
+    { op, x: moved, outer, size, inner: 1 },
+    outShape,
+    dtype,
+  );
   moved.dispose();
   return out;
 }

@@ -17,7 +17,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < -1) {
-      throw new ShapeError(`${op}: 'shape' ${formatShape(shape)} must hold integers >= 0 (or one -1)`);
+      throw new ShapeError(
+        `${op}: 'shape' ${formatShape(shape)} must hold integers >= 0 (or one -1)`,
+      );
     }
   }
   const out = [...shape];
@@ -60,10 +62,15 @@ export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
   );
   for (const a of drop) {
     if (x.shape[a] !== 1) {
-      throw new ShapeError(`squeeze: axis ${a} of x ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`);
+      throw new ShapeError(
+        `squeeze: axis ${a} of x ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`,
+      );
     }
   }
-  return reshape(x, x.shape.filter((_, i) => !drop.has(i)));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !drop.has(i)),
+  );
 }
 
 /** Keep the first axis, merge the rest: [N, ...] -> [N, prod(...)]. */

@@ -84,8 +84,10 @@ export function softmaxCrossEntropy(
   const op = 'softmaxCrossEntropy';
   checkTensor(op, 'logits', logits);
   checkTensor(op, 'labels', labels);
-  if (logits.dtype !== 'float32') throw new DTypeError(`${op}: 'logits' must be float32, got ${logits.dtype}`);
-  if (labels.dtype !== 'int32') throw new DTypeError(`${op}: 'labels' must be int32, got ${labels.dtype}`);
+  if (logits.dtype !== 'float32')
+    throw new DTypeError(`${op}: 'logits' must be float32, got ${logits.dtype}`);
+  if (labels.dtype !== 'int32')
+    throw new DTypeError(`${op}: 'labels' must be int32, got ${labels.dtype}`);
   if (logits.rank !== 2 || labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
     throw new ShapeError(
       `${op}: expected logits [N, K] and labels [N], got logits ${formatShape(logits.shape)} ` +
@@ -94,17 +96,25 @@ export function softmaxCrossEntropy(
   }
   const reduction = options.reduction ?? 'mean';
   if (!['mean', 'sum', 'none'].includes(reduction)) {
-    throw new ArgumentError(`${op}: 'reduction' must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
+    throw new ArgumentError(
+      `${op}: 'reduction' must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`,
+    );
   }
   const backend = backendOf(op, logits, labels);
   const [n, k] = logits.shape;
-  const perExample = runOptional(backend, 'SoftmaxCrossEntropy', { logits, labels }, [n], 'float32', () =>
-    composite(() => {
-      const hot = oneHot(labels, k);
-      const nll = neg(sum(mul(hot, lastAxisLogSoftmax(logits)), -1));
-      // 0/valid is 0 for a valid label and NaN for an out-of-range one.
-      return add(nll, div(0, sum(hot, -1)));
-    }),
+  const perExample = runOptional(
+    backend,
+    'SoftmaxCrossEntropy',
+    { logits, labels },
+    [n],
+    'float32',
+    () =>
+      composite(() => {
+        const hot = oneHot(labels, k);
+        const nll = neg(sum(mul(hot, lastAxisLogSoftmax(logits)), -1));
+        // 0/valid is 0 for a valid label and NaN for an out-of-range one.
+        return add(nll, div(0, sum(hot, -1)));
+      }),
   );
   record(op, [logits, labels], perExample, [logits, labels], (dy, [sl, slab]) => [
     softmaxCrossEntropyGrad(sl, slab, dy),
@@ -119,12 +129,18 @@ export function softmaxCrossEntropy(
 /** d(per-example loss)/d logits scaled by dy [N]: (softmax - onehot) * dy. */
 function softmaxCrossEntropyGrad(logits: Tensor, labels: Tensor, dy: Tensor): Tensor {
   const [n, k] = logits.shape;
-  return runOptional(logits.backend, 'SoftmaxCrossEntropyGrad', { logits, labels, dy }, [n, k], 'float32', () =>
-    composite(() => {
-      const hot = oneHot(labels, k);
-      const g = sub(lastAxisSoftmax(logits), hot);
-      const nanIfInvalid = div(0, reshape(sum(hot, -1), [n, 1]));
-      return mul(add(g, nanIfInvalid), reshape(dy, [n, 1]));
-    }),
+  return runOptional(
+    logits.backend,
+    'SoftmaxCrossEntropyGrad',
+    { logits, labels, dy },
+    [n, k],
+    'float32',
+    () =>
+      composite(() => {
+        const hot = oneHot(labels, k);
+        const g = sub(lastAxisSoftmax(logits), hot);
+        const nanIfInvalid = div(0, reshape(sum(hot, -1), [n, 1]));
+        return mul(add(g, nanIfInvalid), reshape(dy, [n, 1]));
+      }),
   );
 }

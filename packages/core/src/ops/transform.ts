@@ -33,11 +33,15 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
   const op = 'slice';
   checkTensor(op, 'x', x);
   if (!Array.isArray(begin) || begin.length !== x.rank) {
-    throw new ArgumentError(`${op}: 'begin' must have one entry per axis of x ${formatShape(x.shape)}`);
+    throw new ArgumentError(
+      `${op}: 'begin' must have one entry per axis of x ${formatShape(x.shape)}`,
+    );
   }
   const sz = size ?? x.shape.map((d, i) => d - begin[i]);
   if (!Array.isArray(sz) || sz.length !== x.rank) {
-    throw new ArgumentError(`${op}: 'size' must have one entry per axis of x ${formatShape(x.shape)}`);
+    throw new ArgumentError(
+      `${op}: 'size' must have one entry per axis of x ${formatShape(x.shape)}`,
+    );
   }
   const outShape = sz.map((s, i) => (s === -1 ? x.shape[i] - begin[i] : s));
   for (let i = 0; i < x.rank; i++) {
@@ -74,13 +78,21 @@ export function pad(
   }
   for (const p of paddings) {
     if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) {
-      throw new ArgumentError(`${op}: 'paddings' entries must be [before, after] non-negative integers, got ${JSON.stringify(paddings)}`);
+      throw new ArgumentError(
+        `${op}: 'paddings' entries must be [before, after] non-negative integers, got ${JSON.stringify(paddings)}`,
+      );
     }
   }
   if (typeof value !== 'number') throw new ArgumentError(`${op}: 'value' must be a number`);
   const shape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
   const y = runKernel(x.backend, 'Pad', { x, paddings, value }, shape, x.dtype);
-  record(op, [x], y, [], (dy) => [slice(dy, paddings.map((p) => p[0]), x.shape)]);
+  record(op, [x], y, [], (dy) => [
+    slice(
+      dy,
+      paddings.map((p) => p[0]),
+      x.shape,
+    ),
+  ]);
   return y;
 }
 
@@ -117,7 +129,13 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
           j === ax ? ([offset, total - offset - t.shape[ax]] as const) : ([0, 0] as const),
         );
         offset += t.shape[ax];
-        const padded = runKernel(backend, 'Pad', { x: t, paddings: p, value: 0 }, outShape, t.dtype);
+        const padded = runKernel(
+          backend,
+          'Pad',
+          { x: t, paddings: p, value: 0 },
+          outShape,
+          t.dtype,
+        );
         acc = acc ? add(acc, padded) : padded;
       }
       return acc as Tensor;
