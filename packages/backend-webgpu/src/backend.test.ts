@@ -105,7 +105,10 @@ describe.skipIf(!be)('WebGPU backend storage and device handling', () => {
 
   it('after a device loss the registry can re-initialise the backend', async () => {
     let lost: WebGPUBackend | undefined;
-    registerBackend('webgpu-reinit', async () => (lost = await createWebGPUBackend({ onDeviceLost: () => {} })));
+    registerBackend(
+      'webgpu-reinit',
+      async () => (lost = await createWebGPUBackend({ onDeviceLost: () => {} })),
+    );
     const first = await findBackend('webgpu-reinit');
     lost!.ctx.device.destroy();
     await lost!.ctx.device.lost;

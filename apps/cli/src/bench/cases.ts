@@ -2,7 +2,7 @@
  * The benchmark cases, defined once and run on every contender (each Tessera backend and the
  * peers). A case knows its FLOP count; a contender knows how to build inputs and run it.
  */
-export type CaseKind = 'matmul' | 'conv' | 'convTrain' | 'elementwise';
+export type CaseKind = 'matmul' | 'conv' | 'convTrain' | 'elementwise' | 'lenetStep';
 
 export interface BenchCase {
   readonly name: string;
@@ -12,6 +12,8 @@ export interface BenchCase {
   readonly matmul?: { n: number };
   readonly conv?: ConvCaseShape;
   readonly elementwise?: { op: 'relu' | 'add'; size: number };
+  /** One SGD step (forward, backward, update) of LeNet-5 on a batch of 1x28x28 images. */
+  readonly lenet?: { batch: number };
 }
 
 export interface ConvCaseShape {
@@ -57,6 +59,16 @@ function elementwiseCase(op: 'relu' | 'add', size: number): BenchCase {
   };
 }
 
+/** LeNet (conv 6x5x5 pad 2, pool, conv 16x5x5, pool, fc 120, fc 10): 406,800 multiply-adds per image. */
+function lenetStepCase(batch: number): BenchCase {
+  return {
+    name: `lenet step b${batch}`,
+    kind: 'lenetStep',
+    flops: 3 * 2 * 406_800 * batch,
+    lenet: { batch },
+  };
+}
+
 export function standardCases(): BenchCase[] {
   return [
     matmulCase(256),
@@ -68,6 +80,7 @@ export function standardCases(): BenchCase[] {
     convTrainCase('conv B fwd+bwd', CONV_B),
     elementwiseCase('relu', 1 << 20),
     elementwiseCase('add', 1 << 20),
+    lenetStepCase(32),
   ];
 }
 
@@ -82,5 +95,6 @@ export function quickCases(): BenchCase[] {
     convTrainCase('conv A fwd+bwd', a),
     elementwiseCase('relu', 1000),
     elementwiseCase('add', 1000),
+    lenetStepCase(2),
   ];
 }

@@ -1,7 +1,23 @@
 /** Times Tessera ops on one backend. Inputs are seeded so every backend sees the same data. */
 import * as ts from '@tessera/core';
+import { lenet, SGD, trainStep } from '@tessera/layers';
 import type { BenchCase } from './cases.js';
 import type { Contender, PreparedCase } from './contender.js';
+
+/** A prepared case from a step that returns the tensors it made, and a cleanup. */
+function prepared(step: () => ts.Tensor[], cleanup: () => void): PreparedCase {
+  return {
+    async run(times) {
+      for (let i = 0; i < times; i++) {
+        const outs = step();
+        // Backends may queue work; reading the last result waits for everything before it.
+        if (i === times - 1) await outs[0].data();
+        ts.dispose(outs);
+      }
+    },
+    dispose: cleanup,
+  };
+}
 
 export function tesseraContender(backendName: string): Contender {
   return {
@@ -15,42 +31,46 @@ export function tesseraContender(backendName: string): Contender {
         inputs.push(t);
         return t;
       };
-      let step: () => ts.Tensor[];
+      const freeInputs = () => ts.dispose(inputs);
       if (c.matmul) {
         const a = input([c.matmul.n, c.matmul.n], 1);
         const b = input([c.matmul.n, c.matmul.n], 2);
-        step = () => [ts.matmul(a, b)];
-      } else if (c.conv) {
+        return prepared(() => [ts.matmul(a, b)], freeInputs);
+      }
+      if (c.conv) {
         const s = c.conv;
         const x = input(s.x, 3);
         const w = input(s.w, 4);
         const options = { padding: s.pad };
-        if (c.kind === 'conv') step = () => [ts.conv2d(x, w, options)];
-        else {
-          const f = ts.valueAndGrad((xi, wi) => ts.sum(ts.conv2d(xi, wi, options)));
-          step = () => {
-            const { value, grads } = f(x, w);
-            return [value, ...grads];
-          };
-        }
-      } else if (c.elementwise) {
+        if (c.kind === 'conv') return prepared(() => [ts.conv2d(x, w, options)], freeInputs);
+        const f = ts.valueAndGrad((xi, wi) => ts.sum(ts.conv2d(xi, wi, options)));
+        return prepared(() => {
+          const { value, grads } = f(x, w);
+          return [value, ...grads];
+        }, freeInputs);
+      }
+      if (c.elementwise) {
         const a = input([c.elementwise.size], 5);
         const b = input([c.elementwise.size], 6);
-        step = c.elementwise.op === 'relu' ? () => [ts.relu(a)] : () => [ts.add(a, b)];
-      } else return undefined;
-      return {
-        async run(times) {
-          for (let i = 0; i < times; i++) {
-            const outs = step();
-            // Backends may queue work; reading the last result waits for everything before it.
-            if (i === times - 1) await outs[0].data();
-            ts.dispose(outs);
-          }
-        },
-        dispose() {
-          ts.dispose(inputs);
-        },
-      };
+        const op = c.elementwise.op;
+        return prepared(() => [op === 'relu' ? ts.relu(a) : ts.add(a, b)], freeInputs);
+      }
+      if (c.lenet) {
+        const x = input([c.lenet.batch, 1, 28, 28], 7);
+        const labels = ts.tensor(Int32Array.from({ length: c.lenet.batch }, (_, i) => i % 10));
+        inputs.push(labels);
+        const model = lenet({ seed: 0 });
+        const optimizer = new SGD(0.01, { momentum: 0.9 });
+        return prepared(
+          () => [trainStep(model, optimizer, x, labels, { countCorrect: false }).loss],
+          () => {
+            freeInputs();
+            model.dispose();
+            optimizer.dispose();
+          },
+        );
+      }
+      return undefined;
     },
   };
 }

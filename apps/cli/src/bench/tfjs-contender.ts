@@ -7,6 +7,52 @@ import type { Contender, PreparedCase } from './contender.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 
+type TfUnion = typeof import('@tensorflow/tfjs');
+
+/** The same LeNet as @tessera/layers' `lenet` (NHWC), one SGD+momentum step per run. */
+async function tfjsLenetStep(batch: number): Promise<PreparedCase> {
+  const tfl: TfUnion = await import('@tensorflow/tfjs');
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 6,
+        kernelSize: 5,
+        padding: 'same',
+        activation: 'relu',
+      }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 120, activation: 'relu' }),
+      tfl.layers.dense({ units: 10 }),
+    ],
+  });
+  model.compile({
+    optimizer: tfl.train.momentum(0.01, 0.9),
+    loss: (y: import('@tensorflow/tfjs').Tensor, p: import('@tensorflow/tfjs').Tensor) =>
+      tfl.losses.softmaxCrossEntropy(y, p),
+  });
+  const x = tfl.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 7);
+  const y = tfl.oneHot(
+    tfl.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  );
+  return {
+    async run(times) {
+      for (let i = 0; i < times; i++) await model.trainOnBatch(x, y);
+    },
+    dispose() {
+      tfl.dispose([x, y]);
+      model.dispose();
+    },
+  };
+}
+
 export async function tfjsCpuContender(): Promise<Contender | string> {
   let tf: Tf;
   try {
@@ -72,6 +118,8 @@ export async function tfjsCpuContender(): Promise<Contender | string> {
         const a = input([c.elementwise.size], 5);
         const b = input([c.elementwise.size], 6);
         step = c.elementwise.op === 'relu' ? () => [tf.relu(a)] : () => [tf.add(a, b)];
+      } else if (c.lenet) {
+        return tfjsLenetStep(c.lenet.batch);
       } else return undefined;
       return {
         async run(times) {

@@ -1,35 +1,29 @@
 /**
- * One WebGPU device and everything shared by the kernels that run on it: the buffer pools,
- * the pipeline cache and the pending command batch.
+ * One WebGPU device and everything the kernels share on it: the buffer pools, the pipeline
+ * cache and the pending command batch, plus device loss and error reporting.
  *
- * Kernels are synchronous: each encodes its dispatch into a pending command encoder and
- * returns at once. The batch is submitted when a read needs its results, or when it holds
- * `maxDispatchesPerBatch` dispatches, so a training step costs a handful of submissions.
- * Parameters (sizes, strides) of every dispatch in a batch go to one uniform "arena" buffer,
- * uploaded with a single `writeBuffer` just before the batch is submitted; the queue runs
- * that write after the previous batch, so the arena can be reused batch after batch.
+ * Kernels are synchronous: each takes an output buffer from the pool, records its dispatch
+ * into the pending batch and returns at once. `read()` submits the batch together with a copy
+ * into a mappable buffer and resolves when `mapAsync` does.
  */
 import { BackendError, allocArray, type DType, type TypedArray } from '@tessera/core';
 import { BufferPool } from './buffer-pool.js';
-import { BufferUsage, DATA_USAGE, MapMode, STAGING_USAGE } from './constants.js';
+import { CommandBatch } from './command-batch.js';
+import { DATA_USAGE, MapMode, STAGING_USAGE } from './constants.js';
 import { GPUData } from './data.js';
+import { PipelineCache } from './pipeline-cache.js';
 import type { Program } from './program.js';
 import { defaultTuning, type Tuning } from './tuning.js';
 
 export interface ContextOptions {
   /** Kernel tuning; defaults depend on the adapter (CPU adapters prefer other shapes). */
   readonly tuning?: Tuning;
-  /** Submit after this many dispatches even when nothing is read. */
+  /** Submit after this many commands even when nothing is read. */
   readonly maxDispatchesPerBatch?: number;
   /** Called once when the device is lost for any reason other than `destroy()`. */
   readonly onLost?: (message: string) => void;
   /** Destroy the device in `destroy()` (false when the caller lent us its device). */
   readonly ownsDevice?: boolean;
-}
-
-interface Cached {
-  pipeline: GPUComputePipeline;
-  layout: GPUBindGroupLayout;
 }
 
 export interface Dispatch {
@@ -41,6 +35,15 @@ export interface Dispatch {
   readonly workgroups: readonly [number, number, number];
 }
 
+export interface ContextStats {
+  readonly liveBytes: number;
+  readonly liveBuffers: number;
+  readonly pooledBytes: number;
+  readonly stagingBytes: number;
+  readonly pipelines: number;
+  readonly submissions: number;
+}
+
 export class GpuContext {
   readonly device: GPUDevice;
   readonly limits: GPUSupportedLimits;
@@ -48,26 +51,12 @@ export class GpuContext {
   readonly tuning: Tuning;
   readonly #pool: BufferPool;
   readonly #staging: BufferPool;
-  readonly #pipelines = new Map<string, Cached>();
-  readonly #maxDispatches: number;
+  readonly #pipelines: PipelineCache;
+  readonly #batch: CommandBatch;
   readonly #ownsDevice: boolean;
-
-  #encoder: GPUCommandEncoder | undefined;
-  #pass: GPUComputePassEncoder | undefined;
-  #dispatches = 0;
-  /** Id of the batch being recorded; increments at each submission. */
-  #batch = 1;
-
-  readonly #slot: number;
-  readonly #arena: GPUBuffer;
-  readonly #arenaBytes: Uint8Array;
-  #arenaUsed = 0;
-
   #lost: string | undefined;
   #errors: string[] = [];
   #destroyed = false;
-  #pipelinesCompiled = 0;
-  #submissions = 0;
 
   constructor(
     device: GPUDevice,
@@ -80,22 +69,17 @@ export class GpuContext {
     this.adapterDescription = adapterDescription;
     this.tuning = options.tuning ?? defaultTuning(adapterInfo);
     this.#ownsDevice = options.ownsDevice ?? true;
-    this.#maxDispatches = options.maxDispatchesPerBatch ?? 64;
     this.#pool = new BufferPool(device, DATA_USAGE);
     this.#staging = new BufferPool(device, STAGING_USAGE);
-    this.#slot = Math.max(256, device.limits.minUniformBufferOffsetAlignment);
-    const arenaSize = this.#slot * this.#maxDispatches;
-    this.#arena = device.createBuffer({
-      size: arenaSize,
-      usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST,
-    });
-    this.#arenaBytes = new Uint8Array(arenaSize);
+    this.#pipelines = new PipelineCache(device);
+    this.#batch = new CommandBatch(device, options.maxDispatchesPerBatch ?? 64);
 
     device.lost.then((info) => {
       if (this.#destroyed) return;
       this.#lost = `${info.reason ?? 'unknown'}: ${info.message}`;
       options.onLost?.(this.#lost);
     });
+    // Validation errors surface asynchronously; the next read reports them.
     device.addEventListener('uncapturederror', (event) => {
       const error = (event as GPUUncapturedErrorEvent).error;
       if (this.#errors.length < 8) this.#errors.push(error.message);
@@ -104,18 +88,20 @@ export class GpuContext {
 
   // ---- storage ----
 
-  /** A kernel output: pooled, may reuse a buffer released during the pending batch. */
+  /** A kernel output: pooled; may reuse a buffer released during the pending batch. */
   output(size: number, dtype: DType): GPUData {
     this.assertUsable('kernel');
-    return new GPUData(this.#pool.acquire(this.#checkBytes(size), this.#batch, false), size, dtype);
+    const buffer = this.#pool.acquire(this.#checkBytes(size), this.#batch.id, false);
+    return new GPUData(buffer, size, dtype);
   }
 
   /** A buffer filled from the host. */
   write(values: TypedArray, dtype: DType): GPUData {
     this.assertUsable('write');
     const bytes = this.#checkBytes(values.length);
-    // Only buffers no pending command touches may be overwritten by the queue right now.
-    const buffer = this.#pool.acquire(bytes, this.#batch, this.#encoder !== undefined);
+    // The queue runs writeBuffer before the pending batch: only buffers none of its commands
+    // can touch may be overwritten now.
+    const buffer = this.#pool.acquire(bytes, this.#batch.id, this.#batch.pending);
     if (values.length > 0) {
       this.device.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, values.length * 4);
     }
@@ -126,120 +112,80 @@ export class GpuContext {
     if (data.released) throw new BackendError('webgpu: disposeData called twice on one buffer');
     data.released = true;
     if (this.#destroyed) return;
-    this.#pool.release(data.buffer, this.#batch);
+    this.#pool.release(data.buffer, this.#batch.id);
   }
 
   async read(data: GPUData): Promise<TypedArray> {
     this.assertUsable('read');
     const bytes = data.byteLength;
     if (bytes === 0) {
-      this.flush();
+      this.#batch.flush();
       return allocArray(data.dtype, 0);
     }
-    const staging = this.#staging.acquire(bytes, this.#batch, false);
-    this.#endPass();
-    this.#encoderNow().copyBufferToBuffer(data.buffer, 0, staging, 0, bytes);
-    this.flush();
+    const staging = this.#staging.acquire(bytes, this.#batch.id, false);
+    this.#batch.copy(data.buffer, 0, staging, 0, bytes);
+    this.#batch.flush();
+    let copy: ArrayBuffer;
     try {
       await staging.mapAsync(MapMode.READ, 0, bytes);
+      copy = staging.getMappedRange(0, bytes).slice(0);
+      staging.unmap();
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       throw new BackendError(`webgpu: reading a buffer back failed: ${this.#lost ?? why}`);
+    } finally {
+      if (!this.#destroyed) this.#staging.release(staging, this.#batch.id);
     }
-    const copy = staging.getMappedRange(0, bytes).slice(0);
-    staging.unmap();
-    this.#staging.release(staging, this.#batch);
     this.#throwErrors();
     return data.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
   }
 
   // ---- commands ----
 
-  /** Encode one dispatch into the pending batch. */
+  /** Record one dispatch into the pending batch. */
   run(d: Dispatch): void {
     this.assertUsable(d.program.key);
     const [x, y, z] = d.workgroups;
     if (x === 0 || y === 0 || z === 0) return;
-    const { pipeline, layout } = this.#pipeline(d.program);
-    if (d.params && this.#arenaUsed + this.#slot > this.#arenaBytes.length) this.flush();
-    const entries: GPUBindGroupEntry[] = [];
-    let binding = 0;
-    for (const data of d.inputs)
-      entries.push({ binding: binding++, resource: { buffer: data.buffer } });
-    for (const data of d.outputs)
-      entries.push({ binding: binding++, resource: { buffer: data.buffer } });
-    if (d.params) {
-      this.#arenaBytes.set(d.params, this.#arenaUsed);
-      entries.push({
-        binding,
-        resource: { buffer: this.#arena, offset: this.#arenaUsed, size: d.params.byteLength },
-      });
-      this.#arenaUsed += this.#slot;
-    }
-    const group = this.device.createBindGroup({ layout, entries });
-    if (!this.#pass) this.#pass = this.#encoderNow().beginComputePass();
-    this.#pass.setPipeline(pipeline);
-    this.#pass.setBindGroup(0, group);
-    this.#pass.dispatchWorkgroups(x, y, z);
-    this.#dispatches++;
-    if (this.#dispatches >= this.#maxDispatches) this.flush();
+    const buffers = [...d.inputs, ...d.outputs].map((data) => data.buffer);
+    this.#batch.dispatch(this.#pipelines.get(d.program), buffers, d.params, d.workgroups);
   }
 
   /** Copy `bytes` between buffers (offsets in bytes), ordered with the pending dispatches. */
   copyRange(src: GPUData, srcOffset: number, dst: GPUData, dstOffset: number, bytes: number): void {
     this.assertUsable('copy');
-    if (bytes === 0) return;
-    this.#endPass();
-    this.#encoderNow().copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
-    this.#dispatches++;
+    if (bytes > 0) this.#batch.copy(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
   }
 
   /** Submit the pending batch, if any. */
   flush(): void {
-    if (!this.#encoder) return;
-    this.#endPass();
-    if (this.#arenaUsed > 0) {
-      this.device.queue.writeBuffer(this.#arena, 0, this.#arenaBytes.buffer, 0, this.#arenaUsed);
-    }
-    this.device.queue.submit([this.#encoder.finish()]);
-    this.#encoder = undefined;
-    this.#dispatches = 0;
-    this.#arenaUsed = 0;
-    this.#batch++;
-    this.#submissions++;
+    this.#batch.flush();
   }
 
   /** Wait until the GPU has finished everything submitted so far (benchmarks). */
   async sync(): Promise<void> {
-    this.flush();
+    this.#batch.flush();
     await this.device.queue.onSubmittedWorkDone();
     this.#throwErrors();
   }
 
   // ---- bookkeeping ----
 
-  get stats(): {
-    liveBytes: number;
-    liveBuffers: number;
-    pooledBytes: number;
-    stagingBytes: number;
-    pipelines: number;
-    submissions: number;
-  } {
+  get stats(): ContextStats {
     return {
       liveBytes: this.#pool.liveBytes,
       liveBuffers: this.#pool.liveCount,
       pooledBytes: this.#pool.pooledBytes,
       stagingBytes: this.#staging.pooledBytes,
-      pipelines: this.#pipelinesCompiled,
-      submissions: this.#submissions,
+      pipelines: this.#pipelines.size,
+      submissions: this.#batch.submissions,
     };
   }
 
   trim(): void {
     if (this.#destroyed) return;
     // Buffers released in the pending batch may still be bound by its commands: submit first.
-    this.flush();
+    this.#batch.flush();
     this.#pool.trim();
     this.#staging.trim();
   }
@@ -251,11 +197,9 @@ export class GpuContext {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.#encoder = undefined;
-    this.#pass = undefined;
+    this.#batch.destroy();
     this.#pool.trim();
     this.#staging.trim();
-    this.#arena.destroy();
     if (this.#ownsDevice) this.device.destroy();
   }
 
@@ -283,34 +227,6 @@ export class GpuContext {
       );
     }
     return bytes;
-  }
-
-  #encoderNow(): GPUCommandEncoder {
-    if (!this.#encoder) this.#encoder = this.device.createCommandEncoder();
-    return this.#encoder;
-  }
-
-  #endPass(): void {
-    if (this.#pass) {
-      this.#pass.end();
-      this.#pass = undefined;
-    }
-  }
-
-  #pipeline(program: Program): Cached {
-    let cached = this.#pipelines.get(program.key);
-    if (!cached) {
-      const module = this.device.createShaderModule({ label: program.key, code: program.source() });
-      const pipeline = this.device.createComputePipeline({
-        label: program.key,
-        layout: 'auto',
-        compute: { module, entryPoint: 'main' },
-      });
-      cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
-      this.#pipelines.set(program.key, cached);
-      this.#pipelinesCompiled++;
-    }
-    return cached;
   }
 
   #throwErrors(): void {

@@ -2,7 +2,12 @@
 import type { KernelSignatures } from '@tessera/core';
 import type { GpuContext } from '../device/context.js';
 import type { GPUData } from '../device/data.js';
-import { CONV, conv2dBackpropFilterSource, conv2dBackpropInputSource, conv2dSource } from './conv.wgsl.js';
+import {
+  CONV,
+  conv2dBackpropFilterSource,
+  conv2dBackpropInputSource,
+  conv2dSource,
+} from './conv.wgsl.js';
 import { runGemm } from './gemm.js';
 import { geomValues } from './geometry.js';
 import { data } from './util.js';
@@ -24,7 +29,10 @@ export function conv2d(ctx: GpuContext, { x, w, geom: g }: Sig<'Conv2D'>): GPUDa
   });
 }
 
-export function conv2dBackpropInput(ctx: GpuContext, { dy, w, geom: g }: Sig<'Conv2DBackpropInput'>): GPUData {
+export function conv2dBackpropInput(
+  ctx: GpuContext,
+  { dy, w, geom: g }: Sig<'Conv2DBackpropInput'>,
+): GPUData {
   const unit = g.strideH === 1 && g.strideW === 1;
   return runGemm(ctx, {
     key: `Conv2DBackpropInput:${unit ? 's1' : 'strided'}`,
@@ -40,7 +48,10 @@ export function conv2dBackpropInput(ctx: GpuContext, { dy, w, geom: g }: Sig<'Co
   });
 }
 
-export function conv2dBackpropFilter(ctx: GpuContext, { x, dy, geom: g }: Sig<'Conv2DBackpropFilter'>): GPUData {
+export function conv2dBackpropFilter(
+  ctx: GpuContext,
+  { x, dy, geom: g }: Sig<'Conv2DBackpropFilter'>,
+): GPUData {
   // dW is [outC, C*kH*kW] row-major, so a long K (batch * outH * outW) can be split.
   return runGemm(ctx, {
     key: 'Conv2DBackpropFilter',

@@ -31,9 +31,17 @@ const MIN_WORKGROUPS = 128;
 /** Shortest K slice worth a workgroup of its own. */
 const MIN_K_CHUNK = 256;
 
-export function splitsFor(tiles: number, k: number, call: Pick<GemmCall, 'batch' | 'rowMajorOutput'>): number {
+export function splitsFor(
+  tiles: number,
+  k: number,
+  call: Pick<GemmCall, 'batch' | 'rowMajorOutput'>,
+): number {
   if (!call.rowMajorOutput || call.batch !== 1 || tiles >= MIN_WORKGROUPS) return 1;
-  const splits = Math.min(Math.floor(k / MIN_K_CHUNK), Math.ceil(MIN_WORKGROUPS / tiles), MAX_WORKGROUPS_PER_DIM);
+  const splits = Math.min(
+    Math.floor(k / MIN_K_CHUNK),
+    Math.ceil(MIN_WORKGROUPS / tiles),
+    MAX_WORKGROUPS_PER_DIM,
+  );
   return splits >= 2 ? splits : 1;
 }
 
@@ -57,7 +65,16 @@ export function runGemm(ctx: GpuContext, call: GemmCall): GPUData {
         program,
         inputs: call.inputs,
         outputs: [target],
-        params: call.layout.pack({ ...call.params, M: m, N: n, K: k, tilesN, tiles, batchOffset: z0, kChunk }),
+        params: call.layout.pack({
+          ...call.params,
+          M: m,
+          N: n,
+          K: k,
+          tilesN,
+          tiles,
+          batchOffset: z0,
+          kChunk,
+        }),
         workgroups: grid(tiles, Math.min(MAX_WORKGROUPS_PER_DIM, slices - z0)),
       });
     }

@@ -67,7 +67,12 @@ function header(split: boolean): string {
   let ty = lid.y;`;
 }
 
-export function gemmSource(src: GemmSource, t: TileConfig, _params: ParamLayout, split = false): string {
+export function gemmSource(
+  src: GemmSource,
+  t: TileConfig,
+  _params: ParamLayout,
+  split = false,
+): string {
   return t.staging === 'registers' ? registerGemm(src, t, split) : stagedGemm(src, t, split);
 }
 

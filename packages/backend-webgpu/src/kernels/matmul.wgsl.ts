@@ -5,7 +5,12 @@ import { GEMM_FIELDS, gemmSource, type TileConfig } from './gemm.wgsl.js';
 
 export const MATMUL = paramLayout([...GEMM_FIELDS, ['strideA', 'u32'], ['strideB', 'u32']]);
 
-export function matmulSource(transposeA: boolean, transposeB: boolean, tile: TileConfig, split: boolean): string {
+export function matmulSource(
+  transposeA: boolean,
+  transposeB: boolean,
+  tile: TileConfig,
+  split: boolean,
+): string {
   // a is [batchA, M, K] or [batchA, K, M] (transposeA); b is [batchB, K, N] or [batchB, N, K].
   // Every address is (row or column part) + (k part).
   const aRow = transposeA ? 'b * p.strideA + row' : 'b * p.strideA + row * p.K';

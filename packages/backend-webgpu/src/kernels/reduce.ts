@@ -19,7 +19,13 @@ export function reduce(ctx: GpuContext, { op, x, outer, size, inner }: Sig<'Redu
 }
 
 /** Sum x viewed as [outer, size, inner] over the middle axis (float32). */
-export function sumOverMiddle(ctx: GpuContext, x: GPUData, outer: number, size: number, inner: number): GPUData {
+export function sumOverMiddle(
+  ctx: GpuContext,
+  x: GPUData,
+  outer: number,
+  size: number,
+  inner: number,
+): GPUData {
   return reduceData(ctx, 'sum', x, 'f32', outer, size, inner);
 }
 
