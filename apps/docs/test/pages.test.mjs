@@ -21,7 +21,9 @@ test('every internal link of the built site points to a file that exists', () =>
       const target = decodeURIComponent(raw);
       const base = join(DIST, target);
       links++;
-      const ok = [base, `${base}.html`, join(base, 'index.html')].some((f) => existsSync(f) && statSync(f).isFile());
+      const ok = [base, `${base}.html`, join(base, 'index.html')].some(
+        (f) => existsSync(f) && statSync(f).isFile(),
+      );
       if (!ok) broken.push(`${page} -> ${raw}`);
     }
   }

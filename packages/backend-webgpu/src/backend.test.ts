@@ -123,6 +123,12 @@ describe.skipIf(!be)('WebGPU backend storage and device handling', () => {
     removeBackendInstance('webgpu-reinit');
   });
 
+  it('rejects a GEMM tuning the device cannot run, naming the option', async () => {
+    await expect(
+      createWebGPUBackend({ tuning: { gemmTile: { WX: 64, WY: 64, RM: 1, RN: 1, TK: 1 } } }),
+    ).rejects.toThrow(/tuning\.gemmTile.*4096 exceeds/);
+  });
+
   it('a destroyed backend refuses work with a clear error', async () => {
     const other = await createWebGPUBackend();
     other.destroy();

@@ -3,10 +3,10 @@
  * (pools, pipelines, batching) lives in device/; every kernel family in kernels/.
  */
 import type { Backend, BackendMemory, DataId, DType, KernelTable, TypedArray } from '@tessera/core';
-import { BackendError } from '@tessera/core';
+import { ArgumentError, BackendError } from '@tessera/core';
 import { findAdapter, type AdapterOptions } from './device/adapter.js';
 import { GpuContext } from './device/context.js';
-import type { Tuning } from './device/tuning.js';
+import { tileProblem, type Tuning } from './device/tuning.js';
 import { GPUData } from './device/data.js';
 import { kernelTable } from './kernels/index.js';
 
@@ -105,6 +105,7 @@ export async function createWebGPUBackend(
           "and await setBackend('webgpu').",
       ));
   if (options.device) {
+    checkTuning(options.tuning, options.device.limits);
     const ctx = new GpuContext(
       options.device,
       'caller-provided device',
@@ -121,6 +122,7 @@ export async function createWebGPUBackend(
     return new WebGPUBackend(ctx);
   }
   const found = await findAdapter(options);
+  checkTuning(options.tuning, found.adapter.limits);
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS) {
     const value = found.adapter.limits[name];
@@ -152,3 +154,10 @@ export async function createWebGPUBackend(
 }
 
 const keepAlive = new WeakMap<WebGPUBackend, GPU>();
+
+/** Validate a caller's tuning against the limits the device has (or will be given). */
+function checkTuning(tuning: Tuning | undefined, limits: GPUSupportedLimits): void {
+  if (!tuning) return;
+  const problem = tileProblem(tuning.gemmTile, limits.maxComputeInvocationsPerWorkgroup);
+  if (problem) throw new ArgumentError(`createWebGPUBackend: 'tuning.gemmTile': ${problem}`);
+}

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * @tessera/backend-webgpu: importing this module registers the 'webgpu' backend (priority 3).
  * Nothing touches the GPU until core asks for the backend; then an adapter is looked for
@@ -11,3 +12,4 @@ registerBackend('webgpu', () => createWebGPUBackend(), { priority: 3 });
 
 export { WebGPUBackend, createWebGPUBackend, type WebGPUBackendOptions } from './backend.js';
 export { describeAdapter, type AdapterOptions } from './device/adapter.js';
+export { CPU_TILE, DEFAULT_TILE, type TileConfig, type Tuning } from './device/tuning.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CPU_TILE, DEFAULT_TILE, fitTile } from './tuning.js';
+import { CPU_TILE, DEFAULT_TILE, fitTile, tileProblem } from './tuning.js';
 
 describe('fitTile', () => {
   it('leaves staged (GPU) tiles alone', () => {
@@ -26,5 +26,17 @@ describe('fitTile', () => {
       expect(t.WX * t.WY).toBe(CPU_TILE.WX * CPU_TILE.WY);
       expect(t.RM * t.WY).toBeGreaterThanOrEqual(Math.min(m, CPU_TILE.RM * CPU_TILE.WY) / 2);
     }
+  });
+});
+
+describe('tileProblem', () => {
+  it('accepts the built-in tiles', () => {
+    expect(tileProblem(DEFAULT_TILE, 256)).toBeUndefined();
+    expect(tileProblem(CPU_TILE, 256)).toBeUndefined();
+  });
+  it('names what is wrong with a bad tile', () => {
+    expect(tileProblem({ ...DEFAULT_TILE, WX: 0 }, 256)).toMatch(/positive integers/);
+    expect(tileProblem({ ...DEFAULT_TILE, WX: 16, WY: 16 }, 128)).toMatch(/256 exceeds .* 128/);
+    expect(tileProblem({ WX: 8, WY: 8, RM: 1, RN: 1, TK: 4 }, 256)).toMatch(/multiples/);
   });
 });

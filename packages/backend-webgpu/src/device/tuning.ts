@@ -46,6 +46,24 @@ export function isCpuAdapter(info: GPUAdapterInfo): boolean {
   );
 }
 
+/** Why `t` cannot run on a device with `maxInvocations` per workgroup, or undefined when it can. */
+export function tileProblem(t: TileConfig, maxInvocations: number): string | undefined {
+  const fields = [t.WX, t.WY, t.RM, t.RN, t.TK];
+  if (!fields.every((v) => Number.isInteger(v) && v >= 1)) {
+    return `WX, WY, RM, RN and TK must be positive integers, got ${JSON.stringify(t)}`;
+  }
+  const T = t.WX * t.WY;
+  if (T > maxInvocations)
+    return `WX*WY = ${T} exceeds this device's ${maxInvocations} invocations per workgroup`;
+  if (
+    t.staging !== 'registers' &&
+    ((t.WY * t.RM * t.TK) % T !== 0 || (t.WX * t.RN * t.TK) % T !== 0)
+  ) {
+    return `a staged tile needs WY*RM*TK and WX*RN*TK to be multiples of WX*WY, got ${JSON.stringify(t)}`;
+  }
+  return undefined;
+}
+
 export function defaultTuning(info?: GPUAdapterInfo): Tuning {
   return { gemmTile: info && isCpuAdapter(info) ? CPU_TILE : DEFAULT_TILE };
 }
