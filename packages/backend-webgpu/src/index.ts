@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * @tessera/backend-webgpu: importing this module registers the 'webgpu' backend (priority 3).
  * Nothing touches the GPU until core asks for the backend; then an adapter is looked for
