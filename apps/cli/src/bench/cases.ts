@@ -51,12 +51,8 @@ function convTrainCase(name: string, s: ConvCaseShape): BenchCase {
 }
 
 function elementwiseCase(op: 'relu' | 'add', size: number): BenchCase {
-  return {
-    name: `${op} ${size >= 1e6 ? size / 1e6 + 'M' : size}`,
-    kind: 'elementwise',
-    flops: size,
-    elementwise: { op, size },
-  };
+  const label = size % 2 ** 20 === 0 ? `${size / 2 ** 20}M` : String(size);
+  return { name: `${op} ${label}`, kind: 'elementwise', flops: size, elementwise: { op, size } };
 }
 
 /** LeNet (conv 6x5x5 pad 2, pool, conv 16x5x5, pool, fc 120, fc 10): 406,800 multiply-adds per image. */

@@ -53,12 +53,21 @@ async function tfjsLenetStep(batch: number): Promise<PreparedCase> {
   };
 }
 
-export async function tfjsCpuContender(): Promise<Contender | string> {
+/**
+ * tfjs-backend-cpu's conv backprop is a direct loop: one conv B fwd+bwd step did not finish in
+ * 5 minutes here (forward alone: 3.5 s). Such cases are skipped unless `slow` is set.
+ */
+const SLOW_PEER_FLOPS = 2e9;
+
+export async function tfjsCpuContender(
+  options: { slow?: boolean } = {},
+): Promise<Contender | string> {
   let tf: Tf;
   try {
     // tfjs prints a "install tfjs-node" banner through console.warn on import in Node.
-    const warn = console.warn;
+    const { warn, log } = console;
     console.warn = () => {};
+    console.log = () => {};
     try {
       // The union package registers tfjs's gradients (tfjs-core alone has none) and the CPU
       // backend; it shares the single tfjs-core instance imported here.
@@ -66,6 +75,7 @@ export async function tfjsCpuContender(): Promise<Contender | string> {
       tf = await import('@tensorflow/tfjs-core');
     } finally {
       console.warn = warn;
+      console.log = log;
     }
     await tf.setBackend('cpu');
     await tf.ready();
@@ -88,6 +98,9 @@ export async function tfjsCpuContender(): Promise<Contender | string> {
         const b = input([c.matmul.n, c.matmul.n], 2) as import('@tensorflow/tfjs-core').Tensor2D;
         step = () => [tf.matMul(a, b)];
       } else if (c.conv) {
+        if (c.kind === 'convTrain' && c.flops > SLOW_PEER_FLOPS && !options.slow) {
+          throw new Error('skipped: over 5 min per step on tfjs-cpu; --slow-peer runs it');
+        }
         const [n, ch, h, wd] = c.conv.x;
         const [o, , kh, kw] = c.conv.w;
         const x = input([n, h, wd, ch], 3) as import('@tensorflow/tfjs-core').Tensor4D;

@@ -57,6 +57,11 @@ export const benchCommand: Command = {
     },
     { name: 'skip-peer', type: 'boolean', description: 'do not run the tfjs-backend-cpu peer' },
     {
+      name: 'slow-peer',
+      type: 'boolean',
+      description: 'also run the peer on cases it takes minutes for (conv B fwd+bwd)',
+    },
+    {
       name: 'out',
       type: 'string',
       description: 'where to write the JSON results',
@@ -92,7 +97,7 @@ export const benchCommand: Command = {
     }
     for (const f of importFailures) console.log(`skipping package ${f.packageName}: ${f.reason}`);
     if (!options['skip-peer']) {
-      const peer = await tfjsCpuContender();
+      const peer = await tfjsCpuContender({ slow: Boolean(options['slow-peer']) });
       if (typeof peer === 'string') console.log(`no peer: ${peer}`);
       else contenders.push(peer);
     }
