@@ -46,6 +46,11 @@ export class WebGPUBackend implements Backend {
     this.kernels = kernelTable(ctx);
   }
 
+  /** A fallback (software) adapter such as SwiftShader: the default choice prefers real CPUs. */
+  get softwareEmulated(): boolean {
+    return this.ctx.isFallbackAdapter;
+  }
+
   /** The adapter this backend runs on, in one line. */
   get adapterDescription(): string {
     return this.ctx.adapterDescription;

@@ -1,5 +1,5 @@
 /** `tessera backends`: every backend, whether it works here, and why not when it does not. */
-import { listBackends, setNoticeHandler } from '@tessera/core';
+import { listBackends, ready, setNoticeHandler } from '@tessera/core';
 import { helpText, type Command } from '../args.js';
 import { loadBackends } from '../load-backends.js';
 
@@ -22,7 +22,7 @@ export const backendsCommand: Command = {
     const rows = statuses.map((s) => [
       s.name,
       String(s.priority),
-      s.available ? 'yes' : 'no',
+      s.available ? (s.softwareEmulated ? 'yes (software-emulated)' : 'yes') : 'no',
       s.available ? '' : (s.reason ?? 'not initialised'),
     ]);
     const header = ['backend', 'priority', 'available', 'reason'];
@@ -34,12 +34,15 @@ export const backendsCommand: Command = {
     for (const r of rows) console.log(line(r));
     for (const f of importFailures)
       console.log(`(package ${f.packageName} could not be imported: ${f.reason})`);
-    const best = statuses.find((s) => s.available);
-    console.log(
-      best
-        ? `\ndefault: ${best.name} (highest priority that initialises)`
-        : '\nno backend is available',
-    );
-    return best ? 0 : 1;
+    if (!statuses.some((s) => s.available)) {
+      console.log('\nno backend is available');
+      return 1;
+    }
+    const best = await ready();
+    const why = best.softwareEmulated
+      ? 'only software-emulated devices are available'
+      : 'highest priority that initialises; software-emulated devices are passed over';
+    console.log(`\ndefault: ${best.name} (${why})`);
+    return 0;
   },
 };

@@ -48,6 +48,8 @@ export class GpuContext {
   readonly device: GPUDevice;
   readonly limits: GPUSupportedLimits;
   readonly adapterDescription: string;
+  /** The adapter reported itself as a fallback (software) adapter. */
+  readonly isFallbackAdapter: boolean;
   readonly tuning: Tuning;
   readonly #pool: BufferPool;
   readonly #staging: BufferPool;
@@ -67,6 +69,7 @@ export class GpuContext {
     this.device = device;
     this.limits = device.limits;
     this.adapterDescription = adapterDescription;
+    this.isFallbackAdapter = adapterInfo?.isFallbackAdapter ?? false;
     this.tuning = options.tuning ?? defaultTuning(adapterInfo);
     this.#ownsDevice = options.ownsDevice ?? true;
     this.#pool = new BufferPool(device, DATA_USAGE);

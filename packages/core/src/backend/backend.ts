@@ -29,6 +29,12 @@ export interface Backend {
   readonly kernels: KernelTable;
   /** Why `readSync` is missing, shown in the error `dataSync()` throws. */
   readonly readSyncUnsupportedReason?: string;
+  /**
+   * True when the device is a software emulation (WebGPU on SwiftShader or llvmpipe): correct,
+   * but slower than a real CPU backend, so the default choice prefers any other backend that
+   * works. `setBackend(name)` still selects it explicitly.
+   */
+  readonly softwareEmulated?: boolean;
   /** Release pooled memory (GPU buffer pools, native pools). */
   trim?(): void;
   /** Release the device; the backend is unusable afterwards. */

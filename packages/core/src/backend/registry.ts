@@ -21,6 +21,8 @@ export interface BackendStatus {
   /** Why it is unavailable (the factory's error), when it is. */
   readonly reason?: string;
   readonly active: boolean;
+  /** The device is a software emulation; the default choice passes it over when it can. */
+  readonly softwareEmulated?: boolean;
 }
 
 interface Entry {
@@ -92,22 +94,38 @@ function byPriority(): Entry[] {
 export async function ready(): Promise<Backend> {
   if (active) return active;
   const skipped: string[] = [];
+  let emulated: Backend | undefined;
   for (const entry of byPriority()) {
     const backend = await initialise(entry);
-    if (backend) {
-      if (skipped.length > 0) {
-        noticeHandler(`tessera: using backend '${backend.name}'; skipped ${skipped.join('; ')}`);
-      }
-      active = backend;
-      return backend;
+    if (!backend) {
+      skipped.push(`'${entry.name}' (${entry.failure})`);
+      continue;
     }
-    skipped.push(`'${entry.name}' (${entry.failure})`);
+    if (backend.softwareEmulated) {
+      // Usable, but a real CPU backend of lower priority will be faster: keep looking.
+      emulated ??= backend;
+      continue;
+    }
+    if (emulated)
+      skipped.push(
+        `'${emulated.name}' (software-emulated device; setBackend('${emulated.name}') uses it)`,
+      );
+    return choose(backend, skipped);
   }
+  if (emulated) return choose(emulated, skipped);
   throw new BackendError(
     entries.size === 0
       ? 'No backend is registered. Import one, e.g. `import "@tessera/backend-cpu"`.'
       : `No registered backend could initialise: ${skipped.join('; ')}`,
   );
+}
+
+function choose(backend: Backend, skipped: readonly string[]): Backend {
+  if (skipped.length > 0) {
+    noticeHandler(`tessera: using backend '${backend.name}'; skipped ${skipped.join('; ')}`);
+  }
+  active = backend;
+  return backend;
 }
 
 /**
@@ -117,6 +135,7 @@ export async function ready(): Promise<Backend> {
 export function getBackend(): Backend {
   if (active) return active;
   const skipped: string[] = [];
+  let emulated: Backend | undefined;
   for (const entry of byPriority()) {
     if (!entry.instance && entry.failure === undefined) {
       let result: Backend | Promise<Backend>;
@@ -140,15 +159,20 @@ export function getBackend(): Backend {
       }
       entry.instance = result;
     }
+    if (entry.instance?.softwareEmulated) {
+      emulated ??= entry.instance;
+      continue;
+    }
     if (entry.instance) {
-      if (skipped.length > 0) {
-        noticeHandler(`tessera: using backend '${entry.name}'; skipped ${skipped.join('; ')}`);
-      }
-      active = entry.instance;
-      return active;
+      if (emulated)
+        skipped.push(
+          `'${emulated.name}' (software-emulated device; setBackend('${emulated.name}') uses it)`,
+        );
+      return choose(entry.instance, skipped);
     }
     skipped.push(`'${entry.name}' (${entry.failure})`);
   }
+  if (emulated) return choose(emulated, skipped);
   throw new BackendError(
     entries.size === 0
       ? 'No backend is registered. Import one, e.g. `import "@tessera/backend-cpu"`.'
@@ -167,6 +191,7 @@ export async function listBackends(options: { probe?: boolean } = {}): Promise<B
       available: entry.instance ? true : entry.failure !== undefined ? false : undefined,
       ...(entry.failure !== undefined ? { reason: entry.failure } : {}),
       active: active !== undefined && active === entry.instance,
+      ...(entry.instance?.softwareEmulated ? { softwareEmulated: true } : {}),
     });
   }
   return out;
