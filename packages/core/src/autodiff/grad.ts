@@ -112,9 +112,11 @@ export function valueAndGrad(
     try {
       checkScalar('valueAndGrad', y);
       const dy = fillOn(y.backend, y.shape, 1, 'float32');
-      const grads = backward(tape, y, dy, xs);
-      dy.dispose();
-      return { value: y, grads };
+      try {
+        return { value: y, grads: backward(tape, y, dy, xs) };
+      } finally {
+        dy.dispose();
+      }
     } catch (err) {
       y.dispose();
       throw err;

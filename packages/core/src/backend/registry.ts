@@ -113,7 +113,11 @@ export async function ready(): Promise<Backend> {
     return choose(backend, skipped);
   }
   if (emulated) return choose(emulated, skipped);
-  throw new BackendError(
+  throw noBackendError(skipped);
+}
+
+function noBackendError(skipped: readonly string[]): BackendError {
+  return new BackendError(
     entries.size === 0
       ? 'No backend is registered. Import one, e.g. `import "@tessera/backend-cpu"`.'
       : `No registered backend could initialise: ${skipped.join('; ')}`,
@@ -173,11 +177,7 @@ export function getBackend(): Backend {
     skipped.push(`'${entry.name}' (${entry.failure})`);
   }
   if (emulated) return choose(emulated, skipped);
-  throw new BackendError(
-    entries.size === 0
-      ? 'No backend is registered. Import one, e.g. `import "@tessera/backend-cpu"`.'
-      : `No registered backend could initialise: ${skipped.join('; ')}`,
-  );
+  throw noBackendError(skipped);
 }
 
 /** Every registered backend with its availability; `probe` initialises each to find out. */

@@ -1,10 +1,10 @@
 /** Ops that make tensors from host values: tensor, zeros, ones, fill, range, and *Like forms. */
 import { allocArray, dtypeOfArray, isDType, type DType, type TypedArray } from '../dtype.js';
-import { makeTensor } from '../engine.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { NestedArray, Tensor } from '../tensor.js';
-import { backendOf, checkTensor, runKernel } from './dispatch.js';
+import { backendOf, checkTensor } from './dispatch.js';
+import { fillOn, hostTensor } from './helpers.js';
 
 export type TensorValues = number | NestedArray | TypedArray | readonly number[];
 
@@ -84,7 +84,7 @@ export function tensor(values: TensorValues, shape?: readonly number[], dtype?: 
   const data = allocArray(dt, flat.length);
   data.set(flat);
   const backend = backendOf(op);
-  return makeTensor(backend.write(data, finalShape, dt), finalShape, dt, backend);
+  return hostTensor(backend, data, finalShape, dt);
 }
 
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
@@ -95,7 +95,7 @@ export function fill(shape: readonly number[], value: number, dtype: DType = 'fl
   const s = checkShape('fill', 'shape', shape);
   const dt = checkDType('fill', dtype);
   if (typeof value !== 'number') throw new ArgumentError(`fill: 'value' must be a number`);
-  return runKernel(backendOf('fill'), 'Fill', { shape: s, value, dtype: dt }, s, dt);
+  return fillOn(backendOf('fill'), s, value, dt);
 }
 
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
@@ -108,24 +108,12 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor
 
 export function zerosLike(x: Tensor): Tensor {
   checkTensor('zerosLike', 'x', x);
-  return runKernel(
-    x.backend,
-    'Fill',
-    { shape: x.shape, value: 0, dtype: x.dtype },
-    x.shape,
-    x.dtype,
-  );
+  return fillOn(x.backend, x.shape, 0, x.dtype);
 }
 
 export function onesLike(x: Tensor): Tensor {
   checkTensor('onesLike', 'x', x);
-  return runKernel(
-    x.backend,
-    'Fill',
-    { shape: x.shape, value: 1, dtype: x.dtype },
-    x.shape,
-    x.dtype,
-  );
+  return fillOn(x.backend, x.shape, 1, x.dtype);
 }
 
 /** [start, start+step, ...) up to but excluding `stop`, like Python's range. */

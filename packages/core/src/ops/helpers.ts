@@ -3,12 +3,13 @@ import { makeTensor } from '../engine.js';
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import type { Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
+import { runKernel } from './dispatch.js';
 
 /** A scalar of x's dtype on x's backend (used inside VJPs and composites). */
 export function scalarLike(x: Tensor, value: number): Tensor {
   const data = allocArray(x.dtype, 1);
   data[0] = value;
-  return makeTensor(x.backend.write(data, [], x.dtype), [], x.dtype, x.backend);
+  return hostTensor(x.backend, data, [], x.dtype);
 }
 
 /** Upload host values to a specific backend (composites build constants next to their inputs). */
@@ -28,5 +29,5 @@ export function fillOn(
   value: number,
   dtype: DType,
 ): Tensor {
-  return makeTensor(backend.kernels.Fill({ shape, value, dtype }), shape, dtype, backend);
+  return runKernel(backend, 'Fill', { shape, value, dtype }, shape, dtype);
 }
