@@ -33,6 +33,8 @@ if (!existsSync(join(release, 'tessera_native.node'))) {
   );
   process.exit(1);
 }
+// The same OpenBLAS spin setting the backend's loader applies (src/loader.ts); sgemm_raw inherits it.
+process.env.OPENBLAS_THREAD_TIMEOUT ??= process.env.GOTO_THREAD_TIMEOUT ?? '18';
 const addon = require(join(release, 'tessera_native.node'));
 const threads = Number(process.env.TESSERA_NUM_THREADS || availableParallelism());
 addon.setNumThreads(threads);
@@ -46,7 +48,8 @@ try {
 
 const env = (k) => (process.env[k] === undefined ? 'unset' : process.env[k]);
 console.log(
-  `native backend bench: ${threads} thread(s); OPENBLAS_CORETYPE=${env('OPENBLAS_CORETYPE')}, OPENBLAS_L2_SIZE=${env('OPENBLAS_L2_SIZE')}`,
+  `native backend bench: ${threads} thread(s); OPENBLAS_CORETYPE=${env('OPENBLAS_CORETYPE')}, ` +
+    `OPENBLAS_L2_SIZE=${env('OPENBLAS_L2_SIZE')}, OPENBLAS_THREAD_TIMEOUT=${env('OPENBLAS_THREAD_TIMEOUT')}`,
 );
 console.log(`BLAS: ${addon.info().blas}`);
 console.log('(shared machine: figures are noisy; compare the ratios within this run)\n');

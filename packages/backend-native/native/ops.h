@@ -6,6 +6,7 @@
 #include <cblas.h>
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -47,6 +48,16 @@ inline void Sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, A, static_cast<int>(lda),
               B, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
+}
+
+// Output columns [lo, hi) of a window row whose tap at input column ox*strideW + off lies inside
+// [0, inW): the loops over a row of outputs need no bounds test (shared by im2col and pooling).
+inline void ValidColumns(const Geometry& g, int64_t off, int64_t* lo, int64_t* hi) {
+  int64_t l = off >= 0 ? 0 : (-off + g.strideW - 1) / g.strideW;
+  int64_t h = g.inW - 1 - off < 0 ? 0 : std::min(g.outW, (g.inW - 1 - off) / g.strideW + 1);
+  l = std::min(l, g.outW);
+  *lo = std::min(l, h);
+  *hi = h;
 }
 
 // Work below this many elements per chunk is not worth another thread.

@@ -27,15 +27,6 @@ constexpr double kSmallImage = 4.0e6;        // multiply-adds per image below wh
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// Columns [lo, hi) of an output row whose input column ox*strideW + off is inside [0, inW).
-void ValidColumns(const Geometry& g, int64_t off, int64_t* lo, int64_t* hi) {
-  int64_t l = off >= 0 ? 0 : CeilDiv(-off, g.strideW);
-  int64_t h = g.inW - 1 - off < 0 ? 0 : std::min(g.outW, (g.inW - 1 - off) / g.strideW + 1);
-  l = std::min(l, g.outW);
-  *lo = std::min(l, h);
-  *hi = h;
-}
-
 // panel[((c*kH + i)*kW + j), (oy - r0)*outW + ox] = x[c, iy, ix] for output rows [r0, r1) and
 // channels [c0, c1) of one image (x is [inC, inH, inW]); padding reads as 0.
 // T is float, or int32_t for the Im2Col kernel on int32 tensors.

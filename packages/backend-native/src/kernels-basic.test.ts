@@ -176,6 +176,9 @@ describe.skipIf(skipNative)('reductions and softmax', () => {
       [2, 5, 1100],
       [1, 1, 4],
       [4, 33, 7],
+      // Long rows are split into chunks over threads and combined in order.
+      [1, 200_003, 1],
+      [3, 70_001, 1],
     ]) {
       const xv = randomValues(outer * size * inner, outer + size);
       const x = input(xv, [outer, size, inner]);
@@ -208,6 +211,20 @@ describe.skipIf(skipNative)('reductions and softmax', () => {
       read(native().kernels.Reduce({ op: 'max', x: n, outer: 1, size: 4, inner: 1 }))[0],
     ).toBeNaN();
     free(n);
+    // Across chunks: the first of equal maxima wins, and the first NaN beats any later one.
+    const long = new Float32Array(100_000);
+    long[40_000] = 5;
+    long[90_000] = 5;
+    const t = input(long, [1, long.length, 1]);
+    const reduceLong = (op: 'max' | 'argmax', id: TensorInfo) =>
+      read(native().kernels.Reduce({ op, x: id, outer: 1, size: long.length, inner: 1 }))[0];
+    expect(reduceLong('argmax', t)).toBe(40_000);
+    long[80_000] = Number.NaN;
+    long[99_000] = Number.NaN;
+    const withNaN = input(long, [1, long.length, 1]);
+    expect(reduceLong('argmax', withNaN)).toBe(80_000);
+    expect(reduceLong('max', withNaN)).toBeNaN();
+    free(t, withNaN);
   });
 
   it('Softmax, LogSoftmax, SoftmaxCrossEntropy (+Grad); a bad label gives NaN, not a crash', () => {

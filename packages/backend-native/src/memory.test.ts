@@ -38,6 +38,23 @@ describe.skipIf(skipNative)('native memory', () => {
     expect(b.memory().scratchBytes).toBe(0);
   });
 
+  it('waitIdle returns only after queued work has run and released its inputs', () => {
+    // Regression: the worker marked the queue empty before marking itself busy, so a waiting
+    // thread could slip through in between and return while the command was still running.
+    const b = native();
+    const n = 96;
+    for (let i = 0; i < 3000; i++) {
+      const a = b.addon.write(randomValues(n * n, i), [n, n], 'float32');
+      const out = b.addon.matmul(a, a, false, false, 1, 1, 1, n, n, n);
+      b.addon.dispose(a); // still read by the queued matmul: pending until it has run
+      b.addon.waitIdle();
+      const m = b.addon.memory();
+      b.addon.dispose(out);
+      if (m.pendingBytes !== 0)
+        expect.fail(`iteration ${i}: ${m.pendingBytes} bytes still pending`);
+    }
+  });
+
   it('a disposed or foreign DataId is a BackendError, never garbage', () => {
     const b = native();
     const x = input([1, 2], [2]);

@@ -5,7 +5,12 @@
 import { BackendError, listBackends, registerBackend } from '@tessera/core';
 import { describe, expect, it } from 'vitest';
 import './index.js';
-import { buildCommand, loadAddon } from './loader.js';
+import {
+  buildCommand,
+  defaultBlasEnvironment,
+  loadAddon,
+  OPENBLAS_THREAD_TIMEOUT_DEFAULT,
+} from './loader.js';
 import { threadsFromEnv } from './native-backend.js';
 import { skipNative } from './test/setup.js';
 
@@ -13,6 +18,18 @@ describe('registration', () => {
   it.skipIf(skipNative)("registers 'native' with priority 2, available when built", async () => {
     const native = (await listBackends()).find((s) => s.name === 'native');
     expect(native).toMatchObject({ priority: 2, available: true });
+  });
+
+  it("shortens OpenBLAS's idle spin unless the user chose a value", () => {
+    const fresh: NodeJS.ProcessEnv = {};
+    defaultBlasEnvironment(fresh);
+    expect(fresh.OPENBLAS_THREAD_TIMEOUT).toBe(OPENBLAS_THREAD_TIMEOUT_DEFAULT);
+    const chosen: NodeJS.ProcessEnv = { OPENBLAS_THREAD_TIMEOUT: '26' };
+    defaultBlasEnvironment(chosen);
+    expect(chosen.OPENBLAS_THREAD_TIMEOUT).toBe('26');
+    const oldName: NodeJS.ProcessEnv = { GOTO_THREAD_TIMEOUT: '20' };
+    defaultBlasEnvironment(oldName);
+    expect(oldName.OPENBLAS_THREAD_TIMEOUT).toBeUndefined();
   });
 
   it('a missing addon is reported with the path and the build command', async () => {

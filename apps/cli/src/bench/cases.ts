@@ -2,7 +2,8 @@
  * The benchmark cases, defined once and run on every contender (each Tessera backend and the
  * peers). A case knows its FLOP count; a contender knows how to build inputs and run it.
  */
-export type CaseKind = 'matmul' | 'conv' | 'convTrain' | 'elementwise' | 'lenetStep';
+export type CaseKind =
+  'matmul' | 'conv' | 'convTrain' | 'elementwise' | 'lenetStep' | 'lenetForward';
 
 export interface BenchCase {
   readonly name: string;
@@ -12,7 +13,8 @@ export interface BenchCase {
   readonly matmul?: { n: number };
   readonly conv?: ConvCaseShape;
   readonly elementwise?: { op: 'relu' | 'add'; size: number };
-  /** One SGD step (forward, backward, update) of LeNet-5 on a batch of 1x28x28 images. */
+  /** LeNet-5 on a batch of 1x28x28 images: one SGD step (forward, backward, update) for
+   * 'lenetStep', inference (logits) for 'lenetForward'. */
   readonly lenet?: { batch: number };
 }
 
@@ -65,6 +67,16 @@ function lenetStepCase(batch: number): BenchCase {
   };
 }
 
+/** LeNet inference: the one whole-model case every peer runs, onnxruntime included. */
+function lenetForwardCase(batch: number): BenchCase {
+  return {
+    name: `lenet fwd b${batch}`,
+    kind: 'lenetForward',
+    flops: 2 * 406_800 * batch,
+    lenet: { batch },
+  };
+}
+
 export function standardCases(): BenchCase[] {
   return [
     matmulCase(256),
@@ -76,6 +88,7 @@ export function standardCases(): BenchCase[] {
     convTrainCase('conv B fwd+bwd', CONV_B),
     elementwiseCase('relu', 1 << 20),
     elementwiseCase('add', 1 << 20),
+    lenetForwardCase(32),
     lenetStepCase(32),
   ];
 }
@@ -91,6 +104,7 @@ export function quickCases(): BenchCase[] {
     convTrainCase('conv A fwd+bwd', a),
     elementwiseCase('relu', 1000),
     elementwiseCase('add', 1000),
+    lenetForwardCase(2),
     lenetStepCase(2),
   ];
 }

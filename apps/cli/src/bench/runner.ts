@@ -12,7 +12,16 @@ export interface RunnerOptions {
   /** Stop sampling a contender on a case after roughly this long. */
   maxCaseMs: number;
   log: (line: string) => void;
+  /**
+   * Idle time before each sample. Thread pools spin-wait after work (OpenBLAS's for up to ~0.1 s,
+   * onnxruntime's for a while after each run): without a pause, the contender timed next shares
+   * the 2 cores with the previous one's spinning threads (measured here: native matmul 256 at
+   * 0.77 ms right after onnxruntime, 0.37 ms alone).
+   */
+  settleMs: number;
 }
+
+const settle = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface Measurement {
   readonly caseName: string;
@@ -75,6 +84,7 @@ export async function runCase(
   for (let round = 0; round < options.rounds; round++) {
     for (const entry of prepared) {
       if (!entry.p || (round > 0 && entry.spent > options.maxCaseMs)) continue;
+      await settle(options.settleMs);
       try {
         const ms = await timeOnce(entry.p, entry.reps);
         entry.samples.push(ms);

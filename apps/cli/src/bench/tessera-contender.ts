@@ -60,6 +60,16 @@ export function tesseraContender(backendName: string): Contender {
         const labels = ts.tensor(Int32Array.from({ length: c.lenet.batch }, (_, i) => i % 10));
         inputs.push(labels);
         const model = lenet({ seed: 0 });
+        if (c.kind === 'lenetForward') {
+          model.eval();
+          return prepared(
+            () => [ts.noGrad(() => model.forward(x))],
+            () => {
+              freeInputs();
+              model.dispose();
+            },
+          );
+        }
         const optimizer = new SGD(0.01, { momentum: 0.9 });
         return prepared(
           () => [trainStep(model, optimizer, x, labels, { countCorrect: false }).loss],

@@ -9,8 +9,9 @@ type Tf = typeof import('@tensorflow/tfjs-core');
 
 type TfUnion = typeof import('@tensorflow/tfjs');
 
-/** The same LeNet as @tessera/layers' `lenet` (NHWC), one SGD+momentum step per run. */
-async function tfjsLenetStep(batch: number): Promise<PreparedCase> {
+/** The same LeNet as @tessera/layers' `lenet` (NHWC): one SGD+momentum step per run, or one
+ * inference (predict) when `forwardOnly`. */
+async function tfjsLenet(batch: number, forwardOnly: boolean): Promise<PreparedCase> {
   const tfl: TfUnion = await import('@tensorflow/tfjs');
   const model = tfl.sequential({
     layers: [
@@ -44,7 +45,15 @@ async function tfjsLenetStep(batch: number): Promise<PreparedCase> {
   );
   return {
     async run(times) {
-      for (let i = 0; i < times; i++) await model.trainOnBatch(x, y);
+      for (let i = 0; i < times; i++) {
+        if (!forwardOnly) {
+          await model.trainOnBatch(x, y);
+          continue;
+        }
+        const logits = model.predict(x) as import('@tensorflow/tfjs').Tensor;
+        if (i === times - 1) await logits.data();
+        logits.dispose();
+      }
     },
     dispose() {
       tfl.dispose([x, y]);
@@ -59,24 +68,31 @@ async function tfjsLenetStep(batch: number): Promise<PreparedCase> {
  */
 const SLOW_PEER_FLOPS = 2e9;
 
+/**
+ * Runs `f` with console.log/warn silenced: tfjs prints an "install tfjs-node" banner in Node, on
+ * import and again when tfjs-layers first builds a model.
+ */
+async function quietly<T>(f: () => Promise<T>): Promise<T> {
+  const { warn, log } = console;
+  console.warn = () => {};
+  console.log = () => {};
+  try {
+    return await f();
+  } finally {
+    console.warn = warn;
+    console.log = log;
+  }
+}
+
 export async function tfjsCpuContender(
   options: { slow?: boolean } = {},
 ): Promise<Contender | string> {
   let tf: Tf;
   try {
-    // tfjs prints a "install tfjs-node" banner through console.warn on import in Node.
-    const { warn, log } = console;
-    console.warn = () => {};
-    console.log = () => {};
-    try {
-      // The union package registers tfjs's gradients (tfjs-core alone has none) and the CPU
-      // backend; it shares the single tfjs-core instance imported here.
-      await import('@tensorflow/tfjs');
-      tf = await import('@tensorflow/tfjs-core');
-    } finally {
-      console.warn = warn;
-      console.log = log;
-    }
+    // The union package registers tfjs's gradients (tfjs-core alone has none) and the CPU
+    // backend; it shares the single tfjs-core instance imported here.
+    await quietly(() => import('@tensorflow/tfjs'));
+    tf = await quietly(() => import('@tensorflow/tfjs-core'));
     await tf.setBackend('cpu');
     await tf.ready();
   } catch (err) {
@@ -132,7 +148,8 @@ export async function tfjsCpuContender(
         const b = input([c.elementwise.size], 6);
         step = c.elementwise.op === 'relu' ? () => [tf.relu(a)] : () => [tf.add(a, b)];
       } else if (c.lenet) {
-        return tfjsLenetStep(c.lenet.batch);
+        const batch = c.lenet.batch;
+        return quietly(() => tfjsLenet(batch, c.kind === 'lenetForward'));
       } else return undefined;
       return {
         async run(times) {

@@ -1,6 +1,7 @@
 /**
- * `tessera bench`: matmul, conv (forward and forward+backward) and elementwise cases on every
- * available backend and on TensorFlow.js's CPU backend as the peer, in one process.
+ * `tessera bench`: matmul, conv (forward and forward+backward), elementwise and LeNet cases on
+ * every available backend and on the peers, in one process: TensorFlow.js's CPU backend (every
+ * case) and onnxruntime-node (forward cases; it does not train).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -9,7 +10,8 @@ import { helpText, UsageError, type Command } from '../args.js';
 import { loadBackends } from '../load-backends.js';
 import { quickCases, standardCases } from '../bench/cases.js';
 import type { Contender } from '../bench/contender.js';
-import { formatTable, ratioToPeer } from '../bench/report.js';
+import { onnxruntimeContender, onnxruntimeThreads } from '../bench/onnxruntime-contender.js';
+import { formatTable, speedRatios } from '../bench/report.js';
 import { runCase, type Measurement } from '../bench/runner.js';
 import { tesseraContender } from '../bench/tessera-contender.js';
 import { tfjsCpuContender } from '../bench/tfjs-contender.js';
@@ -24,6 +26,7 @@ function environmentLines(): string[] {
     .map((k) => `${k}=${process.env[k] ?? '(unset)'}`)
     .join(' ');
   return [
+    `peers: tfjs-cpu (single-threaded JS), onnxruntime with ${onnxruntimeThreads()} intra-op thread(s)`,
     `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`,
     blas,
   ];
@@ -32,7 +35,7 @@ function environmentLines(): string[] {
 export const benchCommand: Command = {
   name: 'bench',
   summary:
-    'Benchmark matmul, conv and elementwise ops on every available backend against tfjs-backend-cpu',
+    'Benchmark matmul, conv, elementwise and LeNet cases on every available backend against tfjs-backend-cpu and onnxruntime-node',
   options: [
     {
       name: 'backends',
@@ -55,7 +58,11 @@ export const benchCommand: Command = {
       description: 'timed samples per contender and case (median is reported)',
       default: 5,
     },
-    { name: 'skip-peer', type: 'boolean', description: 'do not run the tfjs-backend-cpu peer' },
+    {
+      name: 'skip-peer',
+      type: 'boolean',
+      description: 'do not run the peers (tfjs-backend-cpu, onnxruntime-node)',
+    },
     {
       name: 'slow-peer',
       type: 'boolean',
@@ -100,6 +107,9 @@ export const benchCommand: Command = {
       const peer = await tfjsCpuContender({ slow: Boolean(options['slow-peer']) });
       if (typeof peer === 'string') console.log(`no peer: ${peer}`);
       else contenders.push(peer);
+      const ort = await onnxruntimeContender();
+      if (typeof ort === 'string') console.log(`no peer: ${ort}`);
+      else contenders.push(ort);
     }
     let cases = options.quick ? quickCases() : standardCases();
     if (typeof options.cases === 'string') {
@@ -119,6 +129,7 @@ export const benchCommand: Command = {
           rounds,
           minSampleMs: 150,
           maxCaseMs: 8000,
+          settleMs: options.quick ? 0 : 200,
           log: console.log,
         })),
       );
@@ -129,7 +140,7 @@ export const benchCommand: Command = {
       date: new Date().toISOString(),
       environment: env,
       quick: Boolean(options.quick),
-      measurements: all.map((m) => ({ ...m, ratioToPeer: ratioToPeer(m, all) })),
+      measurements: all.map((m) => ({ ...m, speedRatios: speedRatios(m, all) })),
     };
     writeFileSync(String(options.out), JSON.stringify(results, null, 2) + '\n');
     console.log(`\nwrote ${String(options.out)}`);

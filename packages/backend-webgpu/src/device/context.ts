@@ -77,7 +77,8 @@ export class GpuContext {
     this.#pipelines = new PipelineCache(device);
     this.#batch = new CommandBatch(device, options.maxDispatchesPerBatch ?? 64);
 
-    device.lost.then((info) => {
+    // `lost` never rejects; the handler only records why the device went away.
+    void device.lost.then((info) => {
       if (this.#destroyed) return;
       this.#lost = `${info.reason ?? 'unknown'}: ${info.message}`;
       options.onLost?.(this.#lost);
