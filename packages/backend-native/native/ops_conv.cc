@@ -1,6 +1,7 @@
 // Convolution: Im2Col, Col2Im, Conv2D and its two backprops.
 //
-// Conv2D is im2col + sgemm, but never on a whole image at once: a whole-image column matrix
+// Small layers (few taps per output, stride 1) convolve directly instead: conv_direct.cc.
+// Conv2D is otherwise im2col + sgemm, but never on a whole image at once: a whole-image column matrix
 // (7 MB for a 64-channel 56x56 3x3 layer) falls out of L2 between being written and being
 // packed by the GEMM. The output rows are cut into bands whose column panel fits in
 // kPanelBytes, and each band is one sgemm writing straight into the NCHW output (ldc = outH*outW).
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <vector>
 
+#include "conv_direct.h"
 #include "ops.h"
 
 namespace tessera {
@@ -93,7 +95,7 @@ void Col2ImBand(const Geometry& g, const T* panel, int64_t r0, int64_t r1, int64
 
 struct Plan {
   int64_t K, inHW, outHW, rows;  // rows: output rows per band
-  bool direct;
+  bool pointwise;  // 1x1, stride 1, no padding: the image is already the column matrix
   size_t panelFloats;
   double macsPerImage;
 };
@@ -103,12 +105,12 @@ Plan MakePlan(const Geometry& g) {
   p.K = g.inC * g.kH * g.kW;
   p.inHW = g.inH * g.inW;
   p.outHW = g.outH * g.outW;
-  p.direct = g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 &&
+  p.pointwise = g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 &&
              g.padBottom == 0 && g.padLeft == 0 && g.padRight == 0;
   int64_t rowBytes = std::max<int64_t>(1, p.K * g.outW * 4);
   int64_t rows = std::max(kPanelBytes / rowBytes, CeilDiv(kMinBandColumns, std::max<int64_t>(1, g.outW)));
   p.rows = std::max<int64_t>(1, std::min(g.outH, rows));
-  p.panelFloats = p.direct ? 0 : static_cast<size_t>(p.K * p.rows * g.outW);
+  p.panelFloats = p.pointwise ? 0 : static_cast<size_t>(p.K * p.rows * g.outW);
   p.macsPerImage = static_cast<double>(g.outC) * static_cast<double>(p.K) * static_cast<double>(p.outHW);
   return p;
 }
@@ -128,7 +130,7 @@ void FillBand(ThreadPool* pool, const Geometry& g, const float* x, int64_t r0, i
 }
 
 void ForwardImage(const Geometry& g, const Plan& p, const float* x, const float* w, float* y, float* panel, ThreadPool* pool) {
-  if (p.direct) return Sgemm(false, false, g.outC, p.inHW, g.inC, w, g.inC, x, p.inHW, 0.f, y, p.outHW);
+  if (p.pointwise) return Sgemm(false, false, g.outC, p.inHW, g.inC, w, g.inC, x, p.inHW, 0.f, y, p.outHW);
   for (int64_t r0 = 0; r0 < g.outH; r0 += p.rows) {
     int64_t r1 = std::min(g.outH, r0 + p.rows), cols = (r1 - r0) * g.outW;
     FillBand(pool, g, x, r0, r1, panel);
@@ -137,7 +139,7 @@ void ForwardImage(const Geometry& g, const Plan& p, const float* x, const float*
 }
 
 void BackInputImage(const Geometry& g, const Plan& p, const float* dy, const float* w, float* dx, float* panel, ThreadPool* pool) {
-  if (p.direct) return Sgemm(true, false, g.inC, p.inHW, g.outC, w, g.inC, dy, p.outHW, 0.f, dx, p.inHW);
+  if (p.pointwise) return Sgemm(true, false, g.inC, p.inHW, g.outC, w, g.inC, dy, p.outHW, 0.f, dx, p.inHW);
   std::memset(dx, 0, static_cast<size_t>(g.inC * p.inHW) * 4);
   for (int64_t r0 = 0; r0 < g.outH; r0 += p.rows) {
     int64_t r1 = std::min(g.outH, r0 + p.rows), cols = (r1 - r0) * g.outW;
@@ -152,7 +154,7 @@ void BackInputImage(const Geometry& g, const Plan& p, const float* dy, const flo
 
 // dw += dy_n @ cols_n^T
 void BackFilterImage(const Geometry& g, const Plan& p, const float* x, const float* dy, float* dw, float* panel, ThreadPool* pool) {
-  if (p.direct) return Sgemm(false, true, g.outC, g.inC, p.inHW, dy, p.outHW, x, p.inHW, 1.f, dw, g.inC);
+  if (p.pointwise) return Sgemm(false, true, g.outC, g.inC, p.inHW, dy, p.outHW, x, p.inHW, 1.f, dw, g.inC);
   for (int64_t r0 = 0; r0 < g.outH; r0 += p.rows) {
     int64_t r1 = std::min(g.outH, r0 + p.rows), cols = (r1 - r0) * g.outW;
     FillBand(pool, g, x, r0, r1, panel);
@@ -180,6 +182,13 @@ void ForEachImage(Device& d, const Geometry& g, const Plan& p, int extraSlots, F
 
 void ConvForward(Device& d, const Geometry& g, const float* x, const float* w, float* y) {
   Plan p = MakePlan(g);
+  if (DirectForwardFits(g)) {
+    p.panelFloats = DirectForwardScratch(g);
+    ForEachImage(d, g, p, 0, [&](int64_t n, float* scratch, ThreadPool*, int64_t) {
+      DirectForwardImage(g, x + n * g.inC * p.inHW, w, y + n * g.outC * p.outHW, scratch);
+    });
+    return;
+  }
   ForEachImage(d, g, p, 0, [&](int64_t n, float* panel, ThreadPool* pool, int64_t) {
     ForwardImage(g, p, x + n * g.inC * p.inHW, w, y + n * g.outC * p.outHW, panel, pool);
   });
@@ -187,6 +196,14 @@ void ConvForward(Device& d, const Geometry& g, const float* x, const float* w, f
 
 void ConvBackInput(Device& d, const Geometry& g, const float* dy, const float* w, float* dx) {
   Plan p = MakePlan(g);
+  if (DirectBackInputFits(g)) {
+    const std::vector<float> flipped = FlipForBackInput(g, w);
+    p.panelFloats = DirectBackInputScratch(g);
+    ForEachImage(d, g, p, 0, [&](int64_t n, float* scratch, ThreadPool*, int64_t) {
+      DirectBackInputImage(g, dy + n * g.outC * p.outHW, flipped.data(), dx + n * g.inC * p.inHW, scratch);
+    });
+    return;
+  }
   ForEachImage(d, g, p, 0, [&](int64_t n, float* panel, ThreadPool* pool, int64_t) {
     BackInputImage(g, p, dy + n * g.outC * p.outHW, w, dx + n * g.inC * p.inHW, panel, pool);
   });

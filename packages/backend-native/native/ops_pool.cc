@@ -67,6 +67,37 @@ void Planes(ThreadPool& pool, const Geometry& g, F fn) {
 // Math.max's rule: a NaN wins (the first one seen stays).
 inline float NanMax(float m, float v) { return (v > m || v != v) && m == m ? v : m; }
 
+// The usual CNN pool: 2x2 windows, stride 2, no padding or dilation; windows do not overlap.
+bool Plain2x2(const Geometry& g) {
+  return g.kH == 2 && g.kW == 2 && g.strideH == 2 && g.strideW == 2 && g.padTop == 0 && g.padLeft == 0 &&
+         g.dilationH == 1 && g.dilationW == 1;
+}
+
+// MaxPoolBackward of one plane for Plain2x2: each window's first maximum (taps in window order,
+// strict >) gets dy. Selects instead of branches: which tap wins is a coin flip on real data.
+void MaxPool2x2BackwardPlane(const Geometry& g, const float* X, const float* DY, float* DX) {
+  const int64_t W = g.inW;
+  const int64_t offset[4] = {0, 1, W, W + 1};
+  for (int64_t oy = 0; oy < g.outH; oy++) {
+    const float* r0 = X + 2 * oy * W;
+    const float* r1 = r0 + W;
+    for (int64_t ox = 0; ox < g.outW; ox++) {
+      float m = r0[2 * ox];
+      int k = 0;
+      const float v1 = r0[2 * ox + 1], v2 = r1[2 * ox], v3 = r1[2 * ox + 1];
+      bool t = v1 > m;
+      m = t ? v1 : m;
+      k = t ? 1 : k;
+      t = v2 > m;
+      m = t ? v2 : m;
+      k = t ? 2 : k;
+      t = v3 > m;
+      k = t ? 3 : k;
+      DX[2 * oy * W + 2 * ox + offset[k]] = DY[oy * g.outW + ox];
+    }
+  }
+}
+
 BufferRef CheckedInput(const Args& a, Device& dev, size_t i, const char* name, const Shape& s) {
   BufferRef b = dev.Input(a, i, name);
   ExpectElements(a, *b, name, NumElements(s, a.op(), name), s);
@@ -129,16 +160,22 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
         const float* DY = dyp->data<float>() + p * g.outH * g.outW;
         float* DX = dxp->data<float>() + p * g.inH * g.inW;
         std::memset(DX, 0, static_cast<size_t>(g.inH * g.inW) * 4);
+        if (Plain2x2(g)) {
+          MaxPool2x2BackwardPlane(g, X, DY, DX);
+          continue;
+        }
         for (int64_t oy = 0; oy < g.outH; oy++) {
           std::fill(at.begin(), at.end(), int64_t(-1));
           ForEachTap(g, taps, X, oy, [&](const float* row, const ColumnTap& t) {
             const int64_t base = (row - X) + t.off;
+            // Branch-free: on random data "is this tap the new maximum" is a coin flip, and the
+            // mispredicted branch made this loop the slowest kernel of a LeNet step.
             for (int64_t ox = t.lo; ox < t.hi; ox++) {
               const int64_t idx = base + ox * g.strideW;
-              if (at[ox] < 0 || X[idx] > best[ox]) {  // strict: the first maximum wins (PyTorch's rule)
-                best[ox] = X[idx];
-                at[ox] = idx;
-              }
+              const float v = X[idx];
+              const bool take = at[ox] < 0 || v > best[ox];  // strict: the first maximum wins (PyTorch)
+              best[ox] = take ? v : best[ox];
+              at[ox] = take ? idx : at[ox];
             }
           });
           for (int64_t ox = 0; ox < g.outW; ox++) {

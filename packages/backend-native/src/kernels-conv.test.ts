@@ -30,11 +30,46 @@ const cases: Case[] = [
     opts: { stride: [2, 2] },
   },
   {
-    name: '3x3 pad 1, many row bands',
-    x: [2, 16, 40, 64],
+    // 32 channels x 3x3 = 288 taps per output each way: past the direct path's limit (256).
+    name: '3x3 pad 1, many row bands (im2col path)',
+    x: [2, 32, 40, 64],
+    outC: 32,
+    k: [3, 3],
+    opts: { pad: [1, 1, 1, 1] },
+  },
+  {
+    name: 'direct path: 3x3 pad 1, 16 -> 8 channels',
+    x: [2, 16, 20, 23],
     outC: 8,
     k: [3, 3],
     opts: { pad: [1, 1, 1, 1] },
+  },
+  {
+    name: 'direct path: LeNet conv2 shape (forward direct, input gradient via im2col)',
+    x: [3, 6, 14, 14],
+    outC: 16,
+    k: [5, 5],
+  },
+  {
+    name: 'direct path: same padding 5x5, 6 output channels (a block of 4, then 2 single ones)',
+    x: [2, 1, 28, 28],
+    outC: 6,
+    k: [5, 5],
+    opts: { pad: [2, 2, 2, 2] },
+  },
+  {
+    name: 'direct path: padding = kernel - 1 on every side',
+    x: [2, 2, 7, 5],
+    outC: 5,
+    k: [3, 3],
+    opts: { pad: [2, 2, 2, 2] },
+  },
+  {
+    name: 'padding past kernel - 1 (im2col path)',
+    x: [1, 2, 6, 6],
+    outC: 3,
+    k: [3, 3],
+    opts: { pad: [3, 3, 3, 3] },
   },
   {
     name: 'batch 1 (threaded BLAS, panel filled by channel)',
@@ -131,25 +166,53 @@ for (const threads of [1, 2]) {
       for (const id of [x.dataId, cols, back]) b.disposeData(id);
     });
 
-    it('max and avg pooling, forward and backward (ties go to the first maximum)', () => {
-      const g = naive.geometry([2, 3, 7, 6], 3, 3, 2, { stride: [2, 2], pad: [1, 1, 1, 0] });
-      const xv = randomValues(2 * 3 * 7 * 6, 5).map((v) => Math.round(v * 3) / 3); // many ties
-      const dyv = randomValues(g.batch * 3 * g.outH * g.outW, 6);
-      const x = input(xv, [2, 3, 7, 6], 'float32', b);
-      const dy = input(dyv, [2, 3, g.outH, g.outW], 'float32', b);
-      const mp = naive.maxPool(g, xv, dyv);
-      const ap = naive.avgPool(g, xv, dyv);
-      const ids = [
-        b.kernels.MaxPool!({ x, geom: g }),
-        b.kernels.MaxPoolBackward!({ x, dy, geom: g }),
-        b.kernels.AvgPool!({ x, geom: g }),
-        b.kernels.AvgPoolBackward!({ dy, geom: g }),
-      ];
-      expect(maxRelErr(read(b, ids[0]), mp.y)).toBe(0);
-      expect(maxRelErr(read(b, ids[1]), mp.dx)).toBeLessThan(TOL);
-      expect(maxRelErr(read(b, ids[2]), ap.y)).toBeLessThan(TOL);
-      expect(maxRelErr(read(b, ids[3]), ap.dx)).toBeLessThan(TOL);
-      for (const id of [x.dataId, dy.dataId, ...ids]) b.disposeData(id);
-    });
+    const pools: [
+      string,
+      [number, number, number, number],
+      number,
+      number,
+      Parameters<typeof naive.geometry>[4],
+    ][] = [
+      ['3x2 windows, stride 2, padding', [2, 3, 7, 6], 3, 2, { stride: [2, 2], pad: [1, 1, 1, 0] }],
+      ['2x2 stride 2 (the fast path), even size', [2, 3, 8, 6], 2, 2, { stride: [2, 2] }],
+      [
+        '2x2 stride 2, odd size (last row and column unused)',
+        [1, 2, 7, 9],
+        2,
+        2,
+        { stride: [2, 2] },
+      ],
+      [
+        '3x3 stride 2 pad 1 (overlapping windows)',
+        [1, 2, 9, 9],
+        3,
+        3,
+        { stride: [2, 2], pad: [1, 1, 1, 1] },
+      ],
+    ];
+    it.each(pools)(
+      'max and avg pooling, %s: forward and backward, ties to the first maximum',
+      (_, xs, kh, kw, opts) => {
+        const g = naive.geometry(xs, xs[1], kh, kw, opts);
+        const size = xs.reduce((p, d) => p * d, 1);
+        const xv = randomValues(size, 5).map((v) => Math.round(v * 3) / 3); // many ties
+        const dyv = randomValues(g.batch * xs[1] * g.outH * g.outW, 6);
+        const x = input(xv, xs, 'float32', b);
+        const dy = input(dyv, [xs[0], xs[1], g.outH, g.outW], 'float32', b);
+        const mp = naive.maxPool(g, xv, dyv);
+        const ap = naive.avgPool(g, xv, dyv);
+        const ids = [
+          b.kernels.MaxPool!({ x, geom: g }),
+          b.kernels.MaxPoolBackward!({ x, dy, geom: g }),
+          b.kernels.AvgPool!({ x, geom: g }),
+          b.kernels.AvgPoolBackward!({ dy, geom: g }),
+        ];
+        expect(maxRelErr(read(b, ids[0]), mp.y)).toBe(0);
+        expect(maxRelErr(read(b, ids[1]), mp.dx)).toBeLessThan(TOL);
+        expect(maxRelErr(read(b, ids[2]), ap.y)).toBeLessThan(TOL);
+        expect(maxRelErr(read(b, ids[3]), ap.dx)).toBeLessThan(TOL);
+        for (const id of [x.dataId, dy.dataId, ...ids]) b.disposeData(id);
+      },
+    );
   });
 }
