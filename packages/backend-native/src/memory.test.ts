@@ -55,6 +55,23 @@ describe.skipIf(skipNative)('native memory', () => {
     }
   });
 
+  it('JS runs at most 64 commands ahead of the worker, so unread results cannot pile up', () => {
+    const b = native();
+    const n = 256; // about 0.3 ms per product: submitting is much faster than computing
+    const a = b.addon.write(randomValues(n * n, 7), [n, n], 'float32');
+    let mostPending = 0;
+    for (let i = 0; i < 300; i++) {
+      b.addon.dispose(b.addon.matmul(a, a, false, false, 1, 1, 1, n, n, n));
+      mostPending = Math.max(mostPending, b.addon.memory().pendingBytes);
+    }
+    b.addon.waitIdle();
+    b.addon.dispose(a);
+    // Each disposed output stays pending until its command has run: at most the queue's 64, plus
+    // the one running.
+    expect(mostPending).toBeLessThanOrEqual(65 * n * n * 4);
+    expect(b.addon.memory().pendingBytes).toBe(0);
+  });
+
   it('a disposed or foreign DataId is a BackendError, never garbage', () => {
     const b = native();
     const x = input([1, 2], [2]);

@@ -69,8 +69,8 @@ async function tfjsLenet(batch: number, forwardOnly: boolean): Promise<PreparedC
 const SLOW_PEER_FLOPS = 2e9;
 
 /**
- * Runs `f` with console.log/warn silenced: tfjs prints an "install tfjs-node" banner in Node, on
- * import and again when tfjs-layers first builds a model.
+ * Runs `f` with console.log/warn silenced: tfjs prints an "install tfjs-node" banner in Node when
+ * its CPU backend stores its first tensor.
  */
 async function quietly<T>(f: () => Promise<T>): Promise<T> {
   const { warn, log } = console;
@@ -93,8 +93,12 @@ export async function tfjsCpuContender(
     // backend; it shares the single tfjs-core instance imported here.
     await quietly(() => import('@tensorflow/tfjs'));
     tf = await quietly(() => import('@tensorflow/tfjs-core'));
-    await tf.setBackend('cpu');
-    await tf.ready();
+    // The CPU backend prints the banner when its first tensor is written.
+    await quietly(async () => {
+      await tf.setBackend('cpu');
+      await tf.ready();
+      tf.dispose(tf.tensor1d([0]));
+    });
   } catch (err) {
     return `tfjs-backend-cpu unavailable: ${err instanceof Error ? err.message : String(err)}`;
   }
