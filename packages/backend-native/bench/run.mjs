@@ -4,8 +4,9 @@
 //     same sizes and thread count; the addon is timed call by call (matmul, wait, dispose) and
 //     with 8 calls queued back to back;
 //   * conv A (x [64,1,28,28], w [32,1,5,5], valid) and conv B (x [8,64,56,56], w [64,64,3,3],
-//     pad 1): forward against onnxruntime-node (when installed) with the same thread count, and
-//     our backward (input + filter gradients).
+//     pad 1): forward, and backward (input + filter gradients), straight through the addon.
+// The whole backend against its peers (the cpu backend, TensorFlow.js, onnxruntime-node with the
+// same thread count) is `pnpm tessera bench`, one table for every backend.
 // Contenders are warmed up and interleaved over rounds. Each figure is the best time seen (the
 // least disturbed by other work on a shared machine); medians are in the --json output. Numbers
 // are noisy on a busy machine: compare the ratios within one run.
@@ -19,7 +20,6 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convModel } from './onnx-conv.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const release = join(root, 'build', 'Release');
@@ -38,13 +38,6 @@ process.env.OPENBLAS_THREAD_TIMEOUT ??= process.env.GOTO_THREAD_TIMEOUT ?? '18';
 const addon = require(join(release, 'tessera_native.node'));
 const threads = Number(process.env.TESSERA_NUM_THREADS || availableParallelism());
 addon.setNumThreads(threads);
-
-let ort;
-try {
-  ort = require('onnxruntime-node');
-} catch {
-  ort = undefined;
-}
 
 const env = (k) => (process.env[k] === undefined ? 'unset' : process.env[k]);
 console.log(
@@ -160,25 +153,11 @@ for (const c of convCases) {
     addon.dispose(dx);
     addon.dispose(dw);
   };
-  let session;
-  let feeds;
-  if (ort) {
-    const pads = [c.pad, c.pad, c.pad, c.pad];
-    session = await ort.InferenceSession.create(convModel(c.x, c.w, [N, O, out, out], { pads }), {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
-    feeds = { X: new ort.Tensor('float32', xv, c.x), W: new ort.Tensor('float32', wv, c.w) };
-  }
   const reps = quick ? 4 : c.name === 'A' ? 20 : 6;
   const ours = [];
   const back = [];
-  const theirs = [];
   for (let r = 0; r < rounds; r++) {
     ours.push(...(await times(fwd, reps)));
-    if (session) theirs.push(...(await times(() => session.run(feeds), reps)));
     back.push(...(await times(bwd, reps)));
   }
   for (const id of [x, w, dy]) addon.dispose(id);
@@ -191,20 +170,11 @@ for (const c of convCases) {
     backwardMs: best(back),
     backwardMedianMs: median(back),
   };
-  if (session) {
-    row.onnxruntimeMs = best(theirs);
-    row.onnxruntimeMedianMs = median(theirs);
-    row.speedVsOnnxruntime = row.onnxruntimeMs / row.forwardMs;
-  }
   results.conv.push(row);
-  const ortText = session
-    ? `; onnxruntime-node ${row.onnxruntimeMs.toFixed(2)} ms -> native = ${row.speedVsOnnxruntime.toFixed(2)}x ORT speed`
-    : '; onnxruntime-node not installed';
   console.log(
     `conv ${c.name} x=[${c.x}] w=[${c.w}] pad ${c.pad}: forward ${row.forwardMs.toFixed(2)} ms ` +
-      `(${row.forwardGflops.toFixed(1)} GFLOP/s)${ortText}; backward (dx + dw) ${row.backwardMs.toFixed(2)} ms`,
+      `(${row.forwardGflops.toFixed(1)} GFLOP/s); backward (dx + dw) ${row.backwardMs.toFixed(2)} ms`,
   );
-  if (session) await session.release();
 }
 
 if (jsonAt > 0 && process.argv[jsonAt + 1]) {
