@@ -67,10 +67,25 @@ void Planes(ThreadPool& pool, const Geometry& g, F fn) {
 // Math.max's rule: a NaN wins (the first one seen stays).
 inline float NanMax(float m, float v) { return (v > m || v != v) && m == m ? v : m; }
 
-// The usual CNN pool: 2x2 windows, stride 2, no padding or dilation; windows do not overlap.
+// The usual CNN pool: 2x2 windows, stride 2, no dilation, every window wholly inside the input
+// (no padding on top or left, and none reached on the bottom or right: 'same' padding of an odd
+// size puts the last window half outside, and that goes the general way).
 bool Plain2x2(const Geometry& g) {
   return g.kH == 2 && g.kW == 2 && g.strideH == 2 && g.strideW == 2 && g.padTop == 0 && g.padLeft == 0 &&
-         g.dilationH == 1 && g.dilationW == 1;
+         g.dilationH == 1 && g.dilationW == 1 && 2 * g.outH <= g.inH && 2 * g.outW <= g.inW;
+}
+
+// MaxPool of one plane for Plain2x2: the same NanMax chain over the window's taps in order.
+void MaxPool2x2Plane(const Geometry& g, const float* X, float* Y) {
+  const int64_t W = g.inW;
+  for (int64_t oy = 0; oy < g.outH; oy++) {
+    const float* r0 = X + 2 * oy * W;
+    const float* r1 = r0 + W;
+    float* y = Y + oy * g.outW;
+    for (int64_t ox = 0; ox < g.outW; ox++) {
+      y[ox] = NanMax(NanMax(NanMax(r0[2 * ox], r0[2 * ox + 1]), r1[2 * ox]), r1[2 * ox + 1]);
+    }
+  }
 }
 
 // MaxPoolBackward of one plane for Plain2x2: each window's first maximum (taps in window order,
@@ -122,6 +137,10 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info) {
     Planes(d->pool(), g, [&](int64_t first, int64_t last) {
       for (int64_t p = first; p < last; p++) {
         const float* X = xp->data<float>() + p * g.inH * g.inW;
+        if (Plain2x2(g)) {
+          MaxPool2x2Plane(g, X, yp->data<float>() + p * g.outH * g.outW);
+          continue;
+        }
         for (int64_t oy = 0; oy < g.outH; oy++) {
           float* y = yp->data<float>() + (p * g.outH + oy) * g.outW;
           std::fill(y, y + g.outW, -std::numeric_limits<float>::infinity());

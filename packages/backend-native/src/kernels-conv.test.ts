@@ -183,6 +183,14 @@ for (const threads of [1, 2]) {
         { stride: [2, 2] },
       ],
       [
+        // 'same' padding of an odd size: the last window hangs over the bottom and right edges.
+        '2x2 stride 2, padding reached on the bottom and right (general path)',
+        [2, 2, 7, 7],
+        2,
+        2,
+        { stride: [2, 2], pad: [0, 1, 0, 1] },
+      ],
+      [
         '3x3 stride 2 pad 1 (overlapping windows)',
         [1, 2, 9, 9],
         3,
