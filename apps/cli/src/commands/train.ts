@@ -21,7 +21,9 @@ import {
   subset,
   summary,
   trainStep,
+  type Batch,
   type Optimizer,
+  type TrainStepResult,
 } from '@tessera/layers';
 import { helpText, UsageError, type Command, type OptionValues } from '../args.js';
 import { chooseBackend } from '../backend-choice.js';
@@ -215,15 +217,24 @@ async function train(options: OptionValues): Promise<number> {
       return `loss ${(lossSum / Math.max(seen, 1)).toFixed(4)}  acc ${pct(correct / Math.max(seen, 1))}  ${Math.round(seen / Math.max(secs, 1e-9))} img/s`;
     };
     const order = { batchSize, shuffle: true, seed: mixSeed(seed, epoch), augment };
+    // Step k's loss is read after step k+1 has been queued: on a backend that computes in the
+    // background (native, webgpu) the next batch is built and dispatched while the previous one
+    // runs, instead of the two taking turns. One step's tensors are in flight; counts stay flat.
+    let inFlight: { r: TrainStepResult; batch: Batch } | undefined;
+    const settle = async (f: { r: TrainStepResult; batch: Batch }) => {
+      lossSum += (await f.r.loss.data())[0] * f.batch.size;
+      if (f.r.correct) correct += (await f.r.correct.data())[0];
+      for (const t of [f.r.loss, f.r.correct, f.batch.x, f.batch.y]) t?.dispose();
+      seen += f.batch.size;
+      bar.update(++step, stats());
+    };
     for (const b of batches(trainSet, order)) {
       optimizer.lr = lrAt(globalStep++);
       const r = trainStep(model, optimizer, b.x, b.y);
-      lossSum += (await r.loss.data())[0] * b.size;
-      if (r.correct) correct += (await r.correct.data())[0];
-      for (const t of [r.loss, r.correct, b.x, b.y]) t?.dispose();
-      seen += b.size;
-      bar.update(++step, stats());
+      if (inFlight) await settle(inFlight);
+      inFlight = { r, batch: b };
     }
+    if (inFlight) await settle(inFlight);
     bar.finish(step, stats());
     const epochSeconds = (performance.now() - t0) / 1000;
     trainImages += seen;
