@@ -19,6 +19,8 @@ export interface RunnerOptions {
    * 0.77 ms right after onnxruntime, 0.37 ms alone).
    */
   settleMs: number;
+  /** Minimum time each contender runs a case before its samples are taken. */
+  warmupMs: number;
 }
 
 const settle = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -66,11 +68,22 @@ export async function runCase(
         prepared.push({ contender, reps: 0, samples: [], spent: 0, error: 'unsupported' });
         continue;
       }
-      // Warm-up: two runs, then calibrate the repetitions per sample from the second one.
-      await timeOnce(p, 1);
-      const once = await timeOnce(p, 1);
+      // Warm-up: at least two runs and warmupMs of running (JIT tiers, buffer pools and thread
+      // pools settle over hundreds of runs: LeNet inference on native measured 1.6 ms after 2
+      // warm-up runs, 1.1 ms after 1500), then calibrate the repetitions from the last run.
+      let once = await timeOnce(p, 1);
+      let warm = once;
+      for (let runs = 1; runs < 2 || warm < options.warmupMs; runs++) {
+        const reps = Math.max(
+          1,
+          Math.min(1000, Math.floor(options.warmupMs / 4 / Math.max(once, 1e-3))),
+        );
+        const ms = await timeOnce(p, reps);
+        once = ms;
+        warm += ms * reps;
+      }
       const reps = Math.max(1, Math.ceil(options.minSampleMs / Math.max(once, 1e-3)));
-      prepared.push({ contender, p, reps, samples: [], spent: 2 * once });
+      prepared.push({ contender, p, reps, samples: [], spent: warm });
     } catch (err) {
       prepared.push({
         contender,

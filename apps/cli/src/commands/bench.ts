@@ -130,6 +130,7 @@ export const benchCommand: Command = {
           minSampleMs: 150,
           maxCaseMs: 8000,
           settleMs: options.quick ? 0 : 200,
+          warmupMs: options.quick ? 0 : 1000,
           log: console.log,
         })),
       );
