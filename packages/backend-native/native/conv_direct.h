@@ -24,6 +24,12 @@ size_t DirectBackInputScratch(const Geometry& g);
 // y = conv(x, w) for one image: x [inC, inH, inW], w [outC, inC, kH, kW], y [outC, outH, outW].
 void DirectForwardImage(const Geometry& g, const float* x, const float* w, float* y, float* scratch);
 
+// dw += conv2dBackpropFilter(x, dy) for one image (dw [outC, inC, kH, kW]); for inC*kH*kW <= 256
+// and at most 16 output channels.
+bool DirectBackFilterFits(const Geometry& g);
+size_t DirectBackFilterScratch(const Geometry& g);
+void DirectBackFilterImage(const Geometry& g, const float* x, const float* dy, float* dw, float* scratch);
+
 // The weights DirectBackInputImage wants: w [outC, inC, kH, kW] as [inC, outC, kH, kW], each
 // kernel rotated by 180 degrees (the input gradient is a full correlation with them).
 std::vector<float> FlipForBackInput(const Geometry& g, const float* w);

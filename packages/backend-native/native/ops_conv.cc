@@ -222,9 +222,16 @@ void ConvBackFilter(Device& d, const Geometry& g, const float* x, const float* d
       std::memset(partial[t], 0, static_cast<size_t>(size) * 4);
     }
   }
-  ForEachImage(d, g, p, T, [&](int64_t n, float* panel, ThreadPool* pool, int64_t t) {
-    BackFilterImage(g, p, x + n * g.inC * p.inHW, dy + n * g.outC * p.outHW, partial[t], panel, pool);
-  });
+  if (DirectBackFilterFits(g)) {
+    p.panelFloats = DirectBackFilterScratch(g);
+    ForEachImage(d, g, p, T, [&](int64_t n, float* scratch, ThreadPool*, int64_t t) {
+      DirectBackFilterImage(g, x + n * g.inC * p.inHW, dy + n * g.outC * p.outHW, partial[t], scratch);
+    });
+  } else {
+    ForEachImage(d, g, p, T, [&](int64_t n, float* panel, ThreadPool* pool, int64_t t) {
+      BackFilterImage(g, p, x + n * g.inC * p.inHW, dy + n * g.outC * p.outHW, partial[t], panel, pool);
+    });
+  }
   for (int t = 1; t < T; t++) {
     if (partial[t] == dw) continue;
     const float* src = partial[t];
