@@ -25,7 +25,9 @@ constexpr int64_t kQuantum = 32;  // the wide output is padded to whole blocks o
 
 typedef float v8 __attribute__((vector_size(32)));
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__)
+// Clones need GCC 11+ (the x86-64-v3 name) and glibc (ifunc resolution; musl has none). Other
+// toolchains build the baseline version only: the same results, slower.
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
 #define TESSERA_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define TESSERA_CLONES
