@@ -174,6 +174,17 @@ void Narrow(const float* wide, int64_t O, const Layout& l, int64_t OH, int64_t O
   }
 }
 
+// The inverse of Narrow: planes [O][OH][OW] into the wide layout, zeros in the thrown-away
+// columns and after the last row (so they add nothing to a filter gradient).
+void Widen(const float* src, int64_t O, const Layout& l, int64_t OH, int64_t OW, float* wide) {
+  std::memset(wide, 0, static_cast<size_t>(O * l.n) * 4);
+  for (int64_t o = 0; o < O; o++) {
+    for (int64_t y = 0; y < OH; y++) {
+      std::memcpy(wide + o * l.n + y * l.Wp, src + (o * OH + y) * OW, static_cast<size_t>(OW) * 4);
+    }
+  }
+}
+
 bool Common(const Geometry& g) {
   return g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1 && g.kH * g.kW > 1 &&
          g.padTop < g.kH && g.padBottom < g.kH && g.padLeft < g.kW && g.padRight < g.kW && g.outH > 0 &&
@@ -185,17 +196,17 @@ bool Common(const Geometry& g) {
 // Judged by the taps each output sums (forward inC*kH*kW, backprop input outC*kH*kW): past a few
 // hundred, the im2col GEMM is efficient enough. Measured on conv case A's input gradient (800 taps
 // into 1 channel): direct 1.34 ms, im2col + sgemm + col2im 0.80 ms.
+bool DirectForwardFits(const Geometry& g) { return Common(g) && g.inC * g.kH * g.kW <= kDirectMaxTaps; }
+bool DirectBackInputFits(const Geometry& g) { return Common(g) && g.outC * g.kH * g.kW <= kDirectMaxTaps; }
+
 // The filter gradient's im2col GEMM is outC x (inC*kH*kW), outH*outW deep; BLAS does it well
 // unless outC is small. Measured: LeNet's conv1 (6 channels) and conv2 (16) gradients take a
 // training step from 4.7-5.0 to 4.3-4.5 ms; conv case A's (32 channels) is slower direct, 0.99
 // against 0.85 ms.
-bool DirectBackFilterFits(const Geometry& g) {
-  return Common(g) && g.inC * g.kH * g.kW <= kDirectMaxTaps && g.outC <= 16;
-}
+bool DirectBackFilterFits(const Geometry& g) { return DirectForwardFits(g) && g.outC <= 16; }
 
-bool DirectForwardFits(const Geometry& g) { return Common(g) && g.inC * g.kH * g.kW <= kDirectMaxTaps; }
-bool DirectBackInputFits(const Geometry& g) { return Common(g) && g.outC * g.kH * g.kW <= kDirectMaxTaps; }
-
+// The forward pass and the filter gradient share a layout: x padded, plus one [outC][n] plane set
+// (the wide output, or dy widened).
 size_t DirectForwardScratch(const Geometry& g) {
   Layout l = MakeLayout(g.outH, g.outW, g.kH, g.kW);
   return static_cast<size_t>(g.inC * l.plane + g.outC * l.n);
@@ -215,23 +226,12 @@ void DirectForwardImage(const Geometry& g, const float* x, const float* w, float
   Narrow(wide, g.outC, l, g.outH, g.outW, y);
 }
 
-size_t DirectBackFilterScratch(const Geometry& g) {
-  Layout l = MakeLayout(g.outH, g.outW, g.kH, g.kW);
-  return static_cast<size_t>(g.inC * l.plane + g.outC * l.n);
-}
-
 void DirectBackFilterImage(const Geometry& g, const float* x, const float* dy, float* dw, float* scratch) {
   Layout l = MakeLayout(g.outH, g.outW, g.kH, g.kW);
   float* padded = scratch;
   float* dyWide = scratch + g.inC * l.plane;
   PadPlanes(x, g.inC, g.inH, g.inW, l, g.padTop, g.padLeft, padded);
-  // dy in the wide layout: row oy at oy*Wp, zeros in columns OW..Wp-1 and after the last row.
-  std::memset(dyWide, 0, static_cast<size_t>(g.outC * l.n) * 4);
-  for (int64_t o = 0; o < g.outC; o++) {
-    for (int64_t y = 0; y < g.outH; y++) {
-      std::memcpy(dyWide + o * l.n + y * l.Wp, dy + (o * g.outH + y) * g.outW, static_cast<size_t>(g.outW) * 4);
-    }
-  }
+  Widen(dy, g.outC, l, g.outH, g.outW, dyWide);
   RunFlatGrad(FlatGrad{padded, g.inC, l.plane, l.Wp, dyWide, g.outC, g.kH, g.kW, l.n, dw});
 }
 

@@ -17,7 +17,8 @@ namespace tessera {
 bool DirectForwardFits(const Geometry& g);
 bool DirectBackInputFits(const Geometry& g);
 
-// Floats of per-thread scratch each image needs.
+// Floats of per-thread scratch each image needs (DirectForwardScratch serves the filter gradient
+// too: the same layout).
 size_t DirectForwardScratch(const Geometry& g);
 size_t DirectBackInputScratch(const Geometry& g);
 
@@ -27,7 +28,6 @@ void DirectForwardImage(const Geometry& g, const float* x, const float* w, float
 // dw += conv2dBackpropFilter(x, dy) for one image (dw [outC, inC, kH, kW]); for inC*kH*kW <= 256
 // and at most 16 output channels.
 bool DirectBackFilterFits(const Geometry& g);
-size_t DirectBackFilterScratch(const Geometry& g);
 void DirectBackFilterImage(const Geometry& g, const float* x, const float* dy, float* dw, float* scratch);
 
 // The weights DirectBackInputImage wants: w [outC, inC, kH, kW] as [inC, outC, kH, kW], each

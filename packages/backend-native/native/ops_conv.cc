@@ -223,7 +223,7 @@ void ConvBackFilter(Device& d, const Geometry& g, const float* x, const float* d
     }
   }
   if (DirectBackFilterFits(g)) {
-    p.panelFloats = DirectBackFilterScratch(g);
+    p.panelFloats = DirectForwardScratch(g);
     ForEachImage(d, g, p, T, [&](int64_t n, float* scratch, ThreadPool*, int64_t t) {
       DirectBackFilterImage(g, x + n * g.inC * p.inHW, dy + n * g.outC * p.outHW, partial[t], scratch);
     });

@@ -134,10 +134,11 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info) {
   Buffer *xp = x.get(), *yp = y.get();
   dev.Submit(y, {x}, static_cast<double>(y->numel) * g.kH * g.kW, [=] {
     const std::vector<ColumnTap> taps = ColumnTaps(g);
+    const bool plain = Plain2x2(g);
     Planes(d->pool(), g, [&](int64_t first, int64_t last) {
       for (int64_t p = first; p < last; p++) {
         const float* X = xp->data<float>() + p * g.inH * g.inW;
-        if (Plain2x2(g)) {
+        if (plain) {
           MaxPool2x2Plane(g, X, yp->data<float>() + p * g.outH * g.outW);
           continue;
         }
@@ -170,6 +171,7 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   Buffer *xp = x.get(), *dyp = dy.get(), *dxp = dx.get();
   dev.Submit(dx, {x, dy}, static_cast<double>(dy->numel) * g.kH * g.kW + static_cast<double>(x->numel), [=] {
     const std::vector<ColumnTap> taps = ColumnTaps(g);
+    const bool plain = Plain2x2(g);
     Planes(d->pool(), g, [&](int64_t first, int64_t last) {
       // The first maximum of each window of one output row so far: its value and plane index.
       std::vector<float> best(static_cast<size_t>(g.outW));
@@ -179,7 +181,7 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
         const float* DY = dyp->data<float>() + p * g.outH * g.outW;
         float* DX = dxp->data<float>() + p * g.inH * g.inW;
         std::memset(DX, 0, static_cast<size_t>(g.inH * g.inW) * 4);
-        if (Plain2x2(g)) {
+        if (plain) {
           MaxPool2x2BackwardPlane(g, X, DY, DX);
           continue;
         }
