@@ -5,6 +5,8 @@ export interface Contender {
   readonly name: string;
   /** Peers are the baseline ratios are computed against. */
   readonly isPeer: boolean;
+  /** How it runs, for the report header (e.g. its thread count). */
+  readonly detail?: string;
   /** Prepare inputs for a case; returns a runner, or undefined when the case is not supported. */
   prepare(c: BenchCase): Promise<PreparedCase | undefined>;
   dispose?(): Promise<void> | void;

@@ -5,7 +5,6 @@
  * Loaded only when the bench runs; its CPU build ships inside the npm package (its install script
  * is not run, so nothing is downloaded).
  */
-import { availableParallelism } from 'node:os';
 import type { BenchCase } from './cases.js';
 import type { Contender, PreparedCase } from './contender.js';
 import { onnxModel, type OnnxGraph, type OnnxNode } from './onnx-model.js';
@@ -127,22 +126,21 @@ function graphFor(c: BenchCase): { graph: OnnxGraph; feeds: Record<string, numbe
   return undefined;
 }
 
-export function onnxruntimeThreads(): number {
-  const fromEnv = Number(process.env.TESSERA_NUM_THREADS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
-}
-
 export async function onnxruntimeContender(): Promise<Contender | string> {
   let ort: Ort;
+  let threads: number;
   try {
     ort = await import('onnxruntime-node');
+    // The native backend's own reading of TESSERA_NUM_THREADS, so both run on the same threads;
+    // imported lazily like every backend package (load-backends.ts).
+    threads = (await import('@tessera/backend-native')).threadsFromEnv();
   } catch (err) {
-    return `onnxruntime-node is not installed (${err instanceof Error ? err.message : String(err)})`;
+    return `onnxruntime peer unavailable: ${err instanceof Error ? err.message : String(err)}`;
   }
-  const threads = onnxruntimeThreads();
   return {
     name: 'onnxruntime',
     isPeer: true,
+    detail: `${threads} intra-op thread${threads === 1 ? '' : 's'}`,
     async prepare(c: BenchCase): Promise<PreparedCase | undefined> {
       const spec = graphFor(c);
       if (!spec) return undefined;

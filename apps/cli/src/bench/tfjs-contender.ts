@@ -105,6 +105,7 @@ export async function tfjsCpuContender(
   return {
     name: 'tfjs-cpu',
     isPeer: true,
+    detail: 'single-threaded JS',
     async prepare(c: BenchCase): Promise<PreparedCase | undefined> {
       const inputs: import('@tensorflow/tfjs-core').Tensor[] = [];
       const input = (shape: number[], seed: number) => {

@@ -10,7 +10,7 @@ import { helpText, UsageError, type Command } from '../args.js';
 import { loadBackends } from '../load-backends.js';
 import { quickCases, standardCases } from '../bench/cases.js';
 import type { Contender } from '../bench/contender.js';
-import { onnxruntimeContender, onnxruntimeThreads } from '../bench/onnxruntime-contender.js';
+import { onnxruntimeContender } from '../bench/onnxruntime-contender.js';
 import { formatTable, speedRatios } from '../bench/report.js';
 import { runCase, type Measurement } from '../bench/runner.js';
 import { tesseraContender } from '../bench/tessera-contender.js';
@@ -26,7 +26,6 @@ function environmentLines(): string[] {
     .map((k) => `${k}=${process.env[k] ?? '(unset)'}`)
     .join(' ');
   return [
-    `peers: tfjs-cpu (single-threaded JS), onnxruntime with ${onnxruntimeThreads()} intra-op thread(s)`,
     `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`,
     blas,
   ];
@@ -119,7 +118,8 @@ export const benchCommand: Command = {
     const env = environmentLines();
     for (const line of env) console.log(line);
     console.log(
-      `contenders: ${contenders.map((c) => c.name).join(', ')}; ${rounds} rounds, median reported`,
+      `contenders: ${contenders.map((c) => (c.detail ? `${c.name} (${c.detail})` : c.name)).join(', ')}; ` +
+        `${rounds} rounds, median reported`,
     );
     const all: Measurement[] = [];
     for (const c of cases) {
