@@ -243,28 +243,15 @@ void ConvBackFilter(Device& d, const Geometry& g, const float* x, const float* d
 
 // ---------------------------------------------------------------- bindings
 
-struct ConvArgs {
-  Geometry g;
-  BufferRef a, b;
-};
+// The three tensors of a convolution, by role.
+enum Kind { kX, kW, kY };
 
-// Checks two float32 inputs against the sizes the geometry implies.
-ConvArgs ReadConv(const Args& a, Device& dev, const char* an, int aKind, const char* bn, int bKind) {
-  ConvArgs c;
-  c.g = a.Geom(2, "geom", false);
-  c.a = dev.Input(a, 0, an);
-  c.b = dev.Input(a, 1, bn);
-  const Geometry& g = c.g;
-  auto expect = [&](const BufferRef& buf, const char* name, int kind) {
-    Shape s = kind == 0 ? Shape{g.batch, g.inC, g.inH, g.inW}
-            : kind == 1 ? Shape{g.outC, g.inC, g.kH, g.kW}
-                        : Shape{g.batch, g.outC, g.outH, g.outW};
-    ExpectElements(a, *buf, name, NumElements(s, a.op(), name), s);
-    ExpectDtype(a, *buf, name, DType::F32);
-  };
-  expect(c.a, an, aKind);
-  expect(c.b, bn, bKind);
-  return c;
+Shape ShapeOf(const Geometry& g, Kind kind) {
+  switch (kind) {
+    case kX: return {g.batch, g.inC, g.inH, g.inW};
+    case kW: return {g.outC, g.inC, g.kH, g.kW};
+    default: return {g.batch, g.outC, g.outH, g.outW};
+  }
 }
 
 // Multiply-adds in BLAS plus one step per column-matrix element.
@@ -274,47 +261,46 @@ double ConvWork(const Geometry& g) {
   return macs / kMacsPerStep + cols;
 }
 
-enum Kind { kX = 0, kW = 1, kY = 2 };
+using ConvRun = void (*)(Device&, const Geometry&, const float*, const float*, float*);
+
+// One convolution kernel binding: checks two float32 inputs (roles aKind, bKind) against the
+// sizes the geometry implies, allocates the output (role outKind) and queues run(a, b, out).
+Napi::Value BindConv(const Napi::CallbackInfo& info, const char* op, const char* an, Kind aKind,
+                     const char* bn, Kind bKind, Kind outKind, ConvRun run) {
+  Args a(info, op);
+  Device& dev = Device::Get(info.Env());
+  const Geometry g = a.Geom(2, "geom", false);
+  BufferRef in[2] = {dev.Input(a, 0, an), dev.Input(a, 1, bn)};
+  const char* names[2] = {an, bn};
+  const Kind kinds[2] = {aKind, bKind};
+  for (int i = 0; i < 2; i++) {
+    Shape s = ShapeOf(g, kinds[i]);
+    ExpectElements(a, *in[i], names[i], NumElements(s, a.op(), names[i]), s);
+    ExpectDtype(a, *in[i], names[i], DType::F32);
+  }
+  Shape os = ShapeOf(g, outKind);
+  BufferRef out = dev.Allocate(NumElements(os, a.op(), "output"), DType::F32, a.op());
+  // The backprops also zero (dx) or reduce into (dw) their output.
+  const double work = ConvWork(g) + (outKind == kY ? 0.0 : static_cast<double>(out->numel));
+  Device* d = &dev;
+  Buffer *ap = in[0].get(), *bp = in[1].get(), *outp = out.get();
+  dev.Submit(out, {in[0], in[1]}, work, [=] { run(*d, g, ap->data<float>(), bp->data<float>(), outp->data<float>()); });
+  return IdOf(info.Env(), out);
+}
 
 // conv2d(x, w, geom) -> y
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
-  Args a(info, "Conv2D");
-  Device& dev = Device::Get(info.Env());
-  ConvArgs c = ReadConv(a, dev, "x", kX, "w", kW);
-  const Geometry g = c.g;
-  BufferRef y = dev.Allocate(g.batch * g.outC * g.outH * g.outW, DType::F32, a.op());
-  Device* d = &dev;
-  Buffer *xp = c.a.get(), *wp = c.b.get(), *yp = y.get();
-  dev.Submit(y, {c.a, c.b}, ConvWork(g), [=] { ConvForward(*d, g, xp->data<float>(), wp->data<float>(), yp->data<float>()); });
-  return IdOf(info.Env(), y);
+  return BindConv(info, "Conv2D", "x", kX, "w", kW, kY, ConvForward);
 }
 
 // conv2dBackpropInput(dy, w, geom) -> dx
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
-  Args a(info, "Conv2DBackpropInput");
-  Device& dev = Device::Get(info.Env());
-  ConvArgs c = ReadConv(a, dev, "dy", kY, "w", kW);
-  const Geometry g = c.g;
-  BufferRef dx = dev.Allocate(g.batch * g.inC * g.inH * g.inW, DType::F32, a.op());
-  Device* d = &dev;
-  Buffer *dyp = c.a.get(), *wp = c.b.get(), *dxp = dx.get();
-  dev.Submit(dx, {c.a, c.b}, ConvWork(g) + static_cast<double>(dx->numel),
-             [=] { ConvBackInput(*d, g, dyp->data<float>(), wp->data<float>(), dxp->data<float>()); });
-  return IdOf(info.Env(), dx);
+  return BindConv(info, "Conv2DBackpropInput", "dy", kY, "w", kW, kX, ConvBackInput);
 }
 
 // conv2dBackpropFilter(x, dy, geom) -> dw
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
-  Args a(info, "Conv2DBackpropFilter");
-  Device& dev = Device::Get(info.Env());
-  ConvArgs c = ReadConv(a, dev, "x", kX, "dy", kY);
-  const Geometry g = c.g;
-  BufferRef dw = dev.Allocate(g.outC * g.inC * g.kH * g.kW, DType::F32, a.op());
-  Device* d = &dev;
-  Buffer *xp = c.a.get(), *dyp = c.b.get(), *dwp = dw.get();
-  dev.Submit(dw, {c.a, c.b}, ConvWork(g) + static_cast<double>(dw->numel),
-             [=] { ConvBackFilter(*d, g, xp->data<float>(), dyp->data<float>(), dwp->data<float>()); });
-  return IdOf(info.Env(), dw);
+  return BindConv(info, "Conv2DBackpropFilter", "x", kX, "dy", kY, kW, ConvBackFilter);
 }
 
 // im2col(x, geom) -> cols [N, inC*kH*kW, outH*outW]
