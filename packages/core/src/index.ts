@@ -4,6 +4,7 @@
  */
 export * from './dtype.js';
 export * from './errors.js';
+export * from './options.js';
 export * from './shape.js';
 export { Tensor, type NestedArray } from './tensor.js';
 export type { Backend, BackendFactory, BackendMemory } from './backend/backend.js';

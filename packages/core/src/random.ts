@@ -3,6 +3,7 @@
  * (mulberry32) and uploaded, so a seed gives the same values on every backend.
  */
 import { ArgumentError } from './errors.js';
+import { checkOptions, opt, type OptionSchema } from './options.js';
 import { checkShape, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 import { tensor } from './ops/creation.js';
@@ -35,6 +36,8 @@ export interface RandomOptions {
   seed?: number;
 }
 
+const randomOptionsSchema: OptionSchema<RandomOptions> = { seed: opt.number() };
+
 export function randomUniform(
   shape: readonly number[],
   min = 0,
@@ -44,6 +47,7 @@ export function randomUniform(
   const s = checkShape('randomUniform', 'shape', shape);
   if (!(max >= min))
     throw new ArgumentError(`randomUniform: 'max' (${max}) must be >= 'min' (${min})`);
+  checkOptions('randomUniform', options, randomOptionsSchema);
   const rng = mulberry32(seedOrNext(options.seed));
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = min + (max - min) * rng();
@@ -59,6 +63,7 @@ export function randomNormal(
 ): Tensor {
   const s = checkShape('randomNormal', 'shape', shape);
   if (!(std >= 0)) throw new ArgumentError(`randomNormal: 'std' must be >= 0, got ${std}`);
+  checkOptions('randomNormal', options, randomOptionsSchema);
   const rng = mulberry32(seedOrNext(options.seed));
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i += 2) {

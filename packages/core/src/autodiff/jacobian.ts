@@ -4,6 +4,7 @@
  * 4096 x 4096 Jacobian (16.7M entries); on a batch of 100 it would be 409,600 x 409,600.
  */
 import { ArgumentError, ShapeError, formatShape } from '../errors.js';
+import { checkOptions, opt } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor } from '../ops/dispatch.js';
 import { hostTensor } from '../ops/helpers.js';
@@ -23,6 +24,7 @@ export async function jacobian(
   options: JacobianOptions = {},
 ): Promise<Tensor> {
   checkTensor('jacobian', 'x', x);
+  checkOptions('jacobian', options, { maxElements: opt.number({ greaterThan: 0 }) });
   const limit = options.maxElements ?? 1_000_000;
   if (!(limit > 0))
     throw new ArgumentError(`jacobian: 'maxElements' must be positive, got ${limit}`);

@@ -6,6 +6,7 @@
  * whose factory succeeds; every backend skipped on the way is reported (never a silent fallback).
  */
 import { BackendError } from '../errors.js';
+import { checkOptions, opt } from '../options.js';
 import type { Backend, BackendFactory } from './backend.js';
 
 export interface RegisterOptions {
@@ -42,6 +43,7 @@ export function registerBackend(
   factory: BackendFactory,
   options: RegisterOptions = {},
 ): void {
+  checkOptions('registerBackend', options, { priority: opt.number() });
   const existing = entries.get(name);
   if (existing?.instance) existing.instance.destroy?.();
   entries.set(name, { name, factory, priority: options.priority ?? 0 });

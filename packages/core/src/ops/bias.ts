@@ -1,6 +1,7 @@
 /** Bias addition along the channel axis, optionally fused with relu (conv and linear layers). */
 import { record } from '../autodiff/tape.js';
 import { DTypeError, ShapeError, formatShape } from '../errors.js';
+import { checkOptions, opt } from '../options.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul } from './binary.js';
@@ -26,6 +27,7 @@ export function biasAdd(x: Tensor, bias: Tensor, options: BiasAddOptions = {}): 
     throw new DTypeError(`${op}: x and bias must be float32, got ${x.dtype} and ${bias.dtype}`);
   }
   const backend = backendOf(op, x, bias);
+  checkOptions(op, options, { axis: opt.number({ integer: true }), relu: opt.boolean() });
   const axis = normalizeAxis(op, options.axis ?? 1, x.rank);
   const relu = options.relu ?? false;
   const channels = x.shape[axis];

@@ -1,6 +1,7 @@
 /** Shape arithmetic of a 2-D sliding window (conv, im2col, pooling): output size and padding. */
 import type { ConvGeometry } from '../backend/kernels.js';
 import { ArgumentError, ShapeError, formatShape } from '../errors.js';
+import { checkOptions, opt, type OptionSchema } from '../options.js';
 
 export type Pair = number | readonly [number, number];
 export type Padding = 'valid' | 'same' | number | readonly [number, number];
@@ -10,6 +11,13 @@ export interface WindowOptions {
   padding?: Padding;
   dilation?: Pair;
 }
+
+/** Accepted keys of a sliding-window options object; values are checked by windowGeometry. */
+export const windowOptionsSchema: OptionSchema<WindowOptions> = {
+  stride: opt.checkedLater('an integer >= 1 or [h, w]'),
+  padding: opt.checkedLater("'valid', 'same', an integer >= 0 or [ph, pw]"),
+  dilation: opt.checkedLater('an integer >= 1 or [h, w]'),
+};
 
 export function pair(op: string, arg: string, v: Pair, min: number): [number, number] {
   const p: readonly number[] = typeof v === 'number' ? [v, v] : v;
@@ -61,6 +69,7 @@ export function windowGeometry(
   if (xShape.length !== 4) {
     throw new ShapeError(`${op}: 'x' must be 4-D [N, C, H, W], got ${formatShape(xShape)}`);
   }
+  checkOptions(op, options, windowOptionsSchema);
   const padding = options.padding ?? 'valid';
   if (typeof padding === 'string' && padding !== 'valid' && padding !== 'same') {
     throw new ArgumentError(

@@ -1,6 +1,7 @@
 /** Matrix products: 2-D and batched, with optional transposes and broadcast batch dims. */
 import { record } from '../autodiff/tape.js';
-import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
+import { DTypeError, ShapeError, formatShape } from '../errors.js';
+import { checkOptions, opt } from '../options.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { sumToShape } from './binary.js';
@@ -31,11 +32,9 @@ export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   const op = 'matmul';
   checkTensor(op, 'a', a);
   checkTensor(op, 'b', b);
+  checkOptions(op, options, { transposeA: opt.boolean(), transposeB: opt.boolean() });
   const transposeA = options.transposeA ?? false;
   const transposeB = options.transposeB ?? false;
-  if (typeof transposeA !== 'boolean' || typeof transposeB !== 'boolean') {
-    throw new ArgumentError(`${op}: 'transposeA' and 'transposeB' must be booleans`);
-  }
   if (a.rank < 2 || b.rank < 2) {
     throw new ShapeError(
       `${op}: both inputs need rank >= 2, got a ${formatShape(a.shape)} and b ${formatShape(b.shape)} ` +

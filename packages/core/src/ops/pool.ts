@@ -11,6 +11,7 @@ import { oneHot } from './cast.js';
 import { composite } from './composite.js';
 import { checkTensor, runKernel, runOptional } from './dispatch.js';
 import { pair, windowGeometry, type Pair, type Padding } from './geometry.js';
+import { checkOptions, opt, type OptionSchema } from '../options.js';
 import { fillOn } from './helpers.js';
 import { add } from './binary.js';
 import { reshape } from './reshape.js';
@@ -24,12 +25,19 @@ export interface PoolOptions {
   padding?: Padding;
 }
 
+const poolOptionsSchema: OptionSchema<PoolOptions> = {
+  kernelSize: opt.checkedLater('an integer >= 1 or [kH, kW]'),
+  stride: opt.checkedLater('an integer >= 1 or [h, w]'),
+  padding: opt.checkedLater("'valid', 'same', an integer >= 0 or [ph, pw]"),
+};
+
 function poolGeometry(op: string, x: Tensor, options: PoolOptions): ConvGeometry {
   checkTensor(op, 'x', x);
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: 'x' must be float32, got ${x.dtype}`);
   if (options === null || typeof options !== 'object') {
     throw new ArgumentError(`${op}: options {kernelSize, stride?, padding?} are required`);
   }
+  checkOptions(op, options, poolOptionsSchema);
   const [kH, kW] = pair(op, 'kernelSize', options.kernelSize, 1);
   const g = windowGeometry(op, x.shape, kH, kW, x.shape[1] ?? 0, {
     stride: options.stride ?? [kH, kW],

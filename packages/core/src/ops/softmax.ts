@@ -3,7 +3,8 @@
  * (the row maximum is subtracted before exponentiating).
  */
 import { record } from '../autodiff/tape.js';
-import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
+import { DTypeError, ShapeError, formatShape } from '../errors.js';
+import { checkOptions, opt } from '../options.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
@@ -94,12 +95,8 @@ export function softmaxCrossEntropy(
         `and labels ${formatShape(labels.shape)}`,
     );
   }
+  checkOptions(op, options, { reduction: opt.oneOf('mean', 'sum', 'none') });
   const reduction = options.reduction ?? 'mean';
-  if (!['mean', 'sum', 'none'].includes(reduction)) {
-    throw new ArgumentError(
-      `${op}: 'reduction' must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`,
-    );
-  }
   const backend = backendOf(op, logits, labels);
   const [n, k] = logits.shape;
   const perExample = runOptional(

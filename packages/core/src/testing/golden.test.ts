@@ -53,10 +53,14 @@ function opFor(c: GoldenCase, labels: Tensor | undefined): (...xs: Tensor[]) => 
       return (x) => maxPool2d(x, o as PoolOptions);
     case 'avgPool2d':
       return (x) => avgPool2d(x, o as PoolOptions);
-    case 'im2col':
-      return (x) => im2col(x, o['kernelSize'], o);
-    case 'col2im':
-      return (cols) => col2im(cols, o['imageShape'], o['kernelSize'], o);
+    case 'im2col': {
+      const { kernelSize, ...window } = o;
+      return (x) => im2col(x, kernelSize, window);
+    }
+    case 'col2im': {
+      const { kernelSize, imageShape, ...window } = o;
+      return (cols) => col2im(cols, imageShape, kernelSize, window);
+    }
     case 'softmax':
       return (x) => softmax(x, o['axis']);
     case 'logSoftmax':

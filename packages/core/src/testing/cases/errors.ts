@@ -232,7 +232,7 @@ const argumentErrors: ConformanceCase[] = [
   errorCase(
     'softmaxCrossEntropy: unknown reduction',
     ArgumentError,
-    /softmaxCrossEntropy: 'reduction' must be/,
+    /softmaxCrossEntropy: option 'reduction' must be one of 'mean', 'sum', 'none', got 'avg'/,
     (c) =>
       softmaxCrossEntropy(c.rand([2, 3]), c.randInt([2], 0, 3), { reduction: 'avg' as 'mean' }),
   ),
@@ -245,7 +245,7 @@ const argumentErrors: ConformanceCase[] = [
   errorCase(
     'matmul: non-boolean transposeA',
     ArgumentError,
-    /matmul: 'transposeA' and 'transposeB' must be booleans/,
+    /matmul: option 'transposeA' must be true or false, got 1/,
     (c) => matmul(c.rand([2, 2]), c.rand([2, 2]), { transposeA: 1 as unknown as boolean }),
   ),
   errorCase('randomNormal: negative std', ArgumentError, /randomNormal: 'std' must be >= 0/, () =>
@@ -253,6 +253,53 @@ const argumentErrors: ConformanceCase[] = [
   ),
   errorCase('tidy: async function', ArgumentError, /tidy: the function must be synchronous/, () =>
     tidy((async () => undefined) as unknown as () => undefined),
+  ),
+];
+
+/** Misspelt or foreign option keys: an error naming the op and the key, never ignored. */
+const unknownOptions: ConformanceCase[] = [
+  errorCase(
+    'conv2d: unknown option strides',
+    ArgumentError,
+    /conv2d: unknown option 'strides' \(did you mean 'stride'\?\)/,
+    (c) => conv2d(c.rand([1, 1, 5, 5]), c.rand([1, 1, 3, 3]), { strides: 2 } as never),
+  ),
+  errorCase(
+    'maxPool2d: unknown option ceil_mode',
+    ArgumentError,
+    /maxPool2d: unknown option 'ceil_mode'; accepted options: 'kernelSize', 'stride', 'padding'/,
+    (c) => maxPool2d(c.rand([1, 1, 4, 4]), { kernelSize: 2, ceil_mode: true } as never),
+  ),
+  errorCase(
+    'avgPool2d: options not an object',
+    ArgumentError,
+    /avgPool2d: options \{kernelSize, stride\?, padding\?\} are required/,
+    (c) => avgPool2d(c.rand([1, 1, 4, 4]), 2 as never),
+  ),
+  errorCase(
+    'matmul: unknown option transpose_b',
+    ArgumentError,
+    /matmul: unknown option 'transpose_b' \(did you mean 'transposeB'\?\)/,
+    (c) => matmul(c.rand([2, 2]), c.rand([2, 2]), { transpose_b: true } as never),
+  ),
+  errorCase(
+    'biasAdd: bad relu option',
+    ArgumentError,
+    /biasAdd: option 'relu' must be true or false, got 'yes'/,
+    (c) => biasAdd(c.rand([2, 3]), c.rand([3]), { relu: 'yes' } as never),
+  ),
+  errorCase(
+    'softmaxCrossEntropy: unknown option',
+    ArgumentError,
+    /softmaxCrossEntropy: unknown option 'labelSmoothing'/,
+    (c) =>
+      softmaxCrossEntropy(c.rand([2, 3]), c.randInt([2], 0, 3), { labelSmoothing: 0.1 } as never),
+  ),
+  errorCase(
+    'randomNormal: unknown option',
+    ArgumentError,
+    /randomNormal: unknown option 'sead' \(did you mean 'seed'\?\)/,
+    () => randomNormal([2], 0, 1, { sead: 1 } as never),
   ),
 ];
 
@@ -302,5 +349,6 @@ export const errorCases: ConformanceCase[] = [
   ...shapeErrors,
   ...dtypeErrors,
   ...argumentErrors,
+  ...unknownOptions,
   ...lifecycleErrors,
 ];
