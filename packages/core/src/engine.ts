@@ -14,6 +14,8 @@ interface DataRecord {
   backend: Backend;
   refs: number;
   bytes: number;
+  /** [min, max] of int32 values uploaded from the host; lets ops validate indices for free. */
+  hostRange?: readonly [number, number];
 }
 
 const dataRecords = new Map<DataId, DataRecord>();
@@ -213,6 +215,29 @@ export function dispose(container: TensorContainer): void {
   const all = new Set<Tensor>();
   collect(container, all);
   for (const t of all) t.dispose();
+}
+
+/**
+ * Remember the value range of int32 data written from the host (class labels, indices), so ops
+ * such as softmaxCrossEntropy can reject out-of-range values without reading the device back.
+ * The range lives with the buffer: views (reshape) share it, and it goes when the buffer does.
+ */
+export function noteHostRange(t: Tensor, values: ArrayLike<number>): void {
+  const record = dataRecords.get(t.dataId);
+  if (!record || t.dtype !== 'int32') return;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  record.hostRange = [min, max];
+}
+
+/** The host-known [min, max] of t's int32 values, when t was uploaded from the host. */
+export function hostRangeOf(t: Tensor): readonly [number, number] | undefined {
+  return dataRecords.get(t.dataId)?.hostRange;
 }
 
 /** Another handle on the same buffer (shape may differ, size may not). Used by reshape. */

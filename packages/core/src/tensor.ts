@@ -1,12 +1,23 @@
 import type { DType, TypedArray } from './dtype.js';
 import type { Backend } from './backend/backend.js';
 import type { DataId, TensorInfo } from './backend/kernels.js';
-import { BackendError, DisposedTensorError, formatShape } from './errors.js';
+import { ArgumentError, BackendError, DisposedTensorError, formatShape } from './errors.js';
 
 /** Nested JS arrays as returned by `array()`: number for a scalar, number[][]... otherwise. */
 export type NestedArray = number | NestedArray[];
 
 let nextId = 0;
+
+/**
+ * A check on values computed on the device, reported when the result is read: `flag` is a
+ * scalar the backend computes alongside the result, `describe` turns its value into an error
+ * message (or undefined when all is well). Validating where the values live costs no host
+ * round trip on the hot path.
+ */
+interface ReadCheck {
+  readonly flag: Tensor;
+  readonly describe: (flagValue: number) => string | undefined;
+}
 
 /**
  * An immutable handle on a backend buffer: shape, dtype and which backend holds the data.
@@ -18,6 +29,8 @@ export class Tensor implements TensorInfo {
   readonly size: number;
   #disposed = false;
   readonly #release: (t: Tensor) => void;
+  #readCheck: ReadCheck | undefined;
+  #readCheckFailure: string | undefined;
 
   /** @internal */
   constructor(
@@ -53,9 +66,33 @@ export class Tensor implements TensorInfo {
     }
   }
 
+  /**
+   * @internal Attach a device-side validation that must pass before these values are read.
+   * The tensor owns `flag` (kept out of tidy scopes by the caller) and disposes it.
+   */
+  attachReadCheck(flag: Tensor, describe: ReadCheck['describe']): void {
+    this.#readCheck?.flag.dispose();
+    this.#readCheck = { flag, describe };
+  }
+
+  #settleReadCheck(flagValue: number): void {
+    const check = this.#readCheck;
+    if (!check) return;
+    this.#readCheck = undefined;
+    check.flag.dispose();
+    this.#readCheckFailure = check.describe(flagValue);
+  }
+
+  #throwIfCheckFailed(): void {
+    if (this.#readCheckFailure !== undefined) throw new ArgumentError(this.#readCheckFailure);
+  }
+
   /** Copy the values to the host. */
   async data(): Promise<TypedArray> {
     this.assertAlive('data');
+    const check = this.#readCheck;
+    if (check) this.#settleReadCheck((await check.flag.backend.read(check.flag.dataId))[0]);
+    this.#throwIfCheckFailed();
     return this.backend.read(this.dataId);
   }
 
@@ -71,6 +108,9 @@ export class Tensor implements TensorInfo {
           '; use `await t.data()` instead',
       );
     }
+    const check = this.#readCheck;
+    if (check) this.#settleReadCheck(check.flag.dataSync()[0]);
+    this.#throwIfCheckFailed();
     return this.backend.readSync(this.dataId);
   }
 
@@ -87,6 +127,8 @@ export class Tensor implements TensorInfo {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#readCheck?.flag.dispose();
+    this.#readCheck = undefined;
     this.#release(this);
   }
 

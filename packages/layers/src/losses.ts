@@ -30,7 +30,7 @@ function reductionOf(op: string, options: LossOptions): Reduction {
 
 /**
  * Softmax cross-entropy of logits [N, K] against int32 labels [N] in [0, K), computed stably
- * (fused in core). A label outside [0, K) makes its loss NaN rather than a silent wrong number.
+ * (fused in core). A label outside [0, K) is an error naming the label and the class count.
  */
 export function crossEntropy(logits: Tensor, labels: Tensor, options: LossOptions = {}): Tensor {
   return softmaxCrossEntropy(logits, labels, { reduction: reductionOf('crossEntropy', options) });

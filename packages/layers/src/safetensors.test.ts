@@ -128,6 +128,16 @@ describe('safetensors', () => {
     );
   });
 
+  it('says a file of another kind is not a safetensors file, and what it starts with', () => {
+    const text = new TextEncoder().encode('name,label\n0001.png,7\n');
+    expectFormatError(
+      text,
+      /safetensors: this is not a safetensors file: it starts with "name,label\\n0"/,
+    );
+    const zip = Uint8Array.from([0x50, 0x4b, 3, 4, 0x14, 0, 0, 0, 8, 0, 0x21, 0]);
+    expectFormatError(zip, /it starts with 50 4b 03 04 14 00 00 00 08 00 21 00 \(hex\)/);
+  });
+
   it('validates the header: length, JSON, dtypes, shapes, offsets', () => {
     const ok = { t: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } };
     const data = f32le([1, 2]);
@@ -135,12 +145,13 @@ describe('safetensors', () => {
     expectFormatError(new Uint8Array(5), /too short/);
     const huge = new Uint8Array(16);
     new DataView(huge.buffer).setBigUint64(0, 2n ** 40n, true);
+    huge[8] = 0x7b; // '{': shaped like a header, only too long
     expectFormatError(huge, /over the limit/);
     const past = handBuilt(ok, data);
     new DataView(past.buffer).setBigUint64(0, BigInt(past.length), true);
     expectFormatError(past, /past the end/);
     expectFormatError(handBuilt(null, data, '{"t": [1, 2'), /not valid JSON/);
-    expectFormatError(handBuilt(null, data, '[1, 2, 3]   '), /start with '\{'/);
+    expectFormatError(handBuilt(null, data, '[1, 2, 3]   '), /not a safetensors file/);
     expectFormatError(
       handBuilt(null, new Uint8Array(0), '{"a": 1}'),
       /entry 'a' must be an object/,

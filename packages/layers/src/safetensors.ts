@@ -184,6 +184,16 @@ function bf16ToFloat(b: number): number {
   return bf16Scratch.getFloat32(0);
 }
 
+/** The first bytes of a file, as text when they are printable ASCII, else as hex. */
+function describeStart(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 12);
+  const printable = head.every(
+    (b) => (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09,
+  );
+  if (printable) return JSON.stringify(String.fromCharCode(...head));
+  return [...head].map((b) => b.toString(16).padStart(2, '0')).join(' ') + ' (hex)';
+}
+
 /** Parse and validate a safetensors file; throws FormatError on anything malformed. */
 export function decodeSafetensors(
   bytes: Uint8Array,
@@ -194,6 +204,14 @@ export function decodeSafetensors(
   const limit = options.maxHeaderBytes ?? MAX_HEADER_BYTES;
   if (bytes.length < 8)
     fail(`${bytes.length} bytes is too short (the header length alone takes 8)`);
+  // Every safetensors file has its JSON header's '{' right after the 8-byte length: without it,
+  // the first bytes are not a length at all (a text file, an image, a PyTorch .pt zip, ...).
+  if (bytes.length > 8 && bytes[8] !== 0x7b) {
+    fail(
+      `this is not a safetensors file: it starts with ${describeStart(bytes)}, but a safetensors ` +
+        `file starts with an 8-byte header length followed by a JSON header '{'`,
+    );
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const low = view.getUint32(0, true);
   const high = view.getUint32(4, true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memory } from '@tessera/core';
+import { ArgumentError, memory, randomNormal, tensor } from '@tessera/core';
 import { trainStep } from './train-step.js';
 import { lenet, mlp } from './models.js';
 import { Adam } from './optim/adam.js';
@@ -114,5 +114,23 @@ describe('training', () => {
     expect(ev.accuracy).toBeGreaterThan(0.8);
     opt.dispose();
     model.dispose();
+  });
+});
+
+describe('trainStep with a bad label', () => {
+  it('names the label and the class count, and changes no parameter', async () => {
+    const model = mlp({ inputShape: [1, 2, 2], numClasses: 3, hidden: 5 });
+    const x = randomNormal([2, 1, 2, 2], 0, 1, { seed: 3 });
+    const y = tensor(new Int32Array([1, 3]), [2]);
+    const params = model.parameters(); // created lazily: count them in `before`
+    const before = memory().numTensors;
+    expect(() => trainStep(model, new SGD(0.1), x, y)).toThrow(ArgumentError);
+    expect(() => trainStep(model, new SGD(0.1), x, y)).toThrow(
+      'softmaxCrossEntropy: label 3 is outside [0, 3) for logits [2, 3] (3 classes)',
+    );
+    expect(memory().numTensors).toBe(before);
+    expect(model.parameters()).toEqual(params);
+    x.dispose();
+    y.dispose();
   });
 });

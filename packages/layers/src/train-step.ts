@@ -47,14 +47,20 @@ export function trainStep(
     options.countCorrect ?? (options.loss === undefined && target.dtype === 'int32');
   // Allocate any lazy parameters now, outside the tape, so the tape watches them.
   const params = model.parameters();
-  return tidy(() => {
-    let correct: Tensor | undefined;
-    const { value, grads } = valueAndGrad(() => {
-      const output = model.forward(x);
-      if (wantCorrect) correct = keep(countCorrect(output, target));
-      return lossFn(output, target);
-    })(...params);
-    optimizer.step(model, grads);
-    return correct ? { loss: value, correct } : { loss: value };
-  });
+  let correct: Tensor | undefined;
+  try {
+    return tidy(() => {
+      const { value, grads } = valueAndGrad(() => {
+        const output = model.forward(x);
+        if (wantCorrect) correct = keep(countCorrect(output, target));
+        return lossFn(output, target);
+      })(...params);
+      optimizer.step(model, grads);
+      return correct ? { loss: value, correct } : { loss: value };
+    });
+  } catch (err) {
+    // `correct` is kept out of the tidy so it can be returned; free it when the step fails.
+    correct?.dispose();
+    throw err;
+  }
 }

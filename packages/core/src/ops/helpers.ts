@@ -1,5 +1,5 @@
 /** Small internal helpers shared by op families. */
-import { makeTensor } from '../engine.js';
+import { makeTensor, noteHostRange } from '../engine.js';
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import type { Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
@@ -19,7 +19,9 @@ export function hostTensor(
   shape: readonly number[],
   dtype: DType,
 ): Tensor {
-  return makeTensor(backend.write(data, shape, dtype), shape, dtype, backend);
+  const t = makeTensor(backend.write(data, shape, dtype), shape, dtype, backend);
+  if (dtype === 'int32') noteHostRange(t, data);
+  return t;
 }
 
 /** A filled tensor on a specific backend (composites and VJPs stay beside their inputs). */

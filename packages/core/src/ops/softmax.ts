@@ -10,6 +10,7 @@ import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { oneHot } from './cast.js';
 import { composite } from './composite.js';
+import { checkClassLabels } from './labels.js';
 import { backendOf, checkTensor, runOptional } from './dispatch.js';
 import { reshape } from './reshape.js';
 import { max, mean, sum } from './reduce.js';
@@ -75,7 +76,9 @@ export interface SoftmaxCrossEntropyOptions {
 
 /**
  * Cross-entropy of softmax(logits) against integer class labels, fused for stability.
- * logits float32 [N, K], labels int32 [N]. An out-of-range label makes its example's loss NaN.
+ * logits float32 [N, K], labels int32 [N] in [0, K). An out-of-range label is an ArgumentError:
+ * at once for labels uploaded from the host, on the first read of the loss for labels computed
+ * on the device (see labels.ts).
  */
 export function softmaxCrossEntropy(
   logits: Tensor,
@@ -98,6 +101,7 @@ export function softmaxCrossEntropy(
   checkOptions(op, options, { reduction: opt.oneOf('mean', 'sum', 'none') });
   const reduction = options.reduction ?? 'mean';
   const backend = backendOf(op, logits, labels);
+  const labelCheck = checkClassLabels(op, labels, logits.shape[1], logits.shape);
   const [n, k] = logits.shape;
   const perExample = runOptional(
     backend,
@@ -117,10 +121,10 @@ export function softmaxCrossEntropy(
     softmaxCrossEntropyGrad(sl, slab, dy),
     null,
   ]);
-  if (reduction === 'none') return perExample;
+  if (reduction === 'none') return labelCheck(perExample);
   const out = reduction === 'mean' ? mean(perExample) : sum(perExample);
   perExample.dispose();
-  return out;
+  return labelCheck(out);
 }
 
 /** d(per-example loss)/d logits scaled by dy [N]: (softmax - onehot) * dy. */

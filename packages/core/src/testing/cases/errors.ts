@@ -236,6 +236,28 @@ const argumentErrors: ConformanceCase[] = [
     (c) =>
       softmaxCrossEntropy(c.rand([2, 3]), c.randInt([2], 0, 3), { reduction: 'avg' as 'mean' }),
   ),
+  errorCase(
+    'softmaxCrossEntropy: label above the class count',
+    ArgumentError,
+    /softmaxCrossEntropy: label 4 is outside \[0, 4\) for logits \[3, 4\] \(4 classes\)/,
+    (c) => softmaxCrossEntropy(c.rand([3, 4]), c.tensor(new Int32Array([1, 4, 2]), [3])),
+  ),
+  errorCase(
+    'softmaxCrossEntropy: negative label',
+    ArgumentError,
+    /softmaxCrossEntropy: label -1 is outside \[0, 4\)/,
+    (c) => softmaxCrossEntropy(c.rand([3, 4]), c.tensor(new Int32Array([1, 0, -1]), [3])),
+  ),
+  errorCase(
+    'softmaxCrossEntropy: device-computed labels out of range, reported on read',
+    ArgumentError,
+    /softmaxCrossEntropy: 2 of the 3 labels are outside \[0, 4\) for logits \[3, 4\]/,
+    async (c) => {
+      const labels = c.track(add(c.tensor(new Int32Array([1, 2, 0]), [3]), 3));
+      const loss = c.track(softmaxCrossEntropy(c.rand([3, 4]), labels));
+      await loss.data();
+    },
+  ),
   errorCase('add: two numbers', ArgumentError, /add: at least one operand must be a Tensor/, () =>
     add(1, 2),
   ),
