@@ -81,5 +81,7 @@ describe('checkNumber and nearestName', () => {
     expect(nearestName('betas', ['beta1', 'beta2', 'eps'])).toBe('beta1');
     expect(nearestName('Stride', ['stride', 'padding'])).toBe('stride');
     expect(nearestName('quux', ['stride', 'padding'])).toBeUndefined();
+    expect(nearestName('every', ['everySteps', 'save'])).toBe('everySteps');
+    expect(nearestName('ev', ['everySteps', 'save'])).toBeUndefined();
   });
 });

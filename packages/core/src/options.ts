@@ -56,7 +56,10 @@ export function nearestName(name: string, candidates: readonly string[]): string
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = folded(c) === folded(name) ? 0 : editDistance(name, c);
+    // A spelling slip, a truncation ('every' for 'everySteps') or a near miss by edit distance.
+    const f = folded(name);
+    const d =
+      folded(c) === f ? 0 : f.length >= 3 && folded(c).startsWith(f) ? 1 : editDistance(name, c);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;

@@ -35,6 +35,24 @@ export {
   type TrainStepResult,
 } from './train-step.js';
 export { evaluate, predict, formatConfusion, type Evaluation } from './metrics.js';
+export {
+  fit,
+  earlyStopping,
+  type FitOptions,
+  type FitHistory,
+  type FitCallbacks,
+  type FitControl,
+  type BatchLog,
+  type EpochLog,
+  type CheckpointOptions,
+  type EarlyStoppingOptions,
+} from './fit.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  CHECKPOINT_FORMAT,
+  type TrainingPosition,
+} from './checkpoint.js';
 export { summary, type ModelSummary, type SummaryRow } from './summary.js';
 export {
   compareConnectivity,

@@ -13,6 +13,12 @@ export interface BatchOptions {
   dropLast?: boolean;
   /** Applied to each batch's images on the host (its random draws are seeded by `seed`). */
   augment?: Augmentation;
+  /**
+   * Start at this batch index (default 0), yielding exactly the batches a full pass would yield
+   * from there on: earlier batches are still drawn on the host so the augmentation's random
+   * stream is where it would be (resuming a run mid-epoch).
+   */
+  startBatch?: number;
 }
 
 export interface Batch {
@@ -32,6 +38,10 @@ function checkOptions(options: BatchOptions): void {
       `batches: 'batchSize' must be a positive integer, got ${options?.batchSize}`,
     );
   }
+  const start = options.startBatch ?? 0;
+  if (!Number.isInteger(start) || start < 0) {
+    throw new ArgumentError(`batches: 'startBatch' must be an integer >= 0, got ${start}`);
+  }
 }
 
 export function numBatches(data: Dataset, options: BatchOptions): number {
@@ -49,7 +59,10 @@ export function* batches(data: Dataset, options: BatchOptions): Generator<Batch>
   const per = c * h * w;
   const count = numBatches(data, options);
   const rng = mulberry32(((options.seed ?? 0) ^ 0x5bd1e995) >>> 0);
+  const startBatch = options.startBatch ?? 0;
   for (let b = 0; b < count; b++) {
+    // A skipped batch is only assembled when an augmentation must consume its random draws.
+    if (b < startBatch && !options.augment) continue;
     const start = b * options.batchSize;
     const size = Math.min(options.batchSize, data.size - start);
     const images = new Float32Array(size * per);
@@ -60,6 +73,7 @@ export function* batches(data: Dataset, options: BatchOptions): Generator<Batch>
       labels[i] = data.labels[j];
     }
     options.augment?.(images, size, data.imageShape, rng);
+    if (b < startBatch) continue;
     const x = tensor(images, [size, c, h, w]);
     const y = tensor(labels, [size], 'int32');
     yield { x, y, labels, size, index: b };

@@ -119,6 +119,69 @@ export abstract class Optimizer {
     return n;
   }
 
+  /**
+   * The state to checkpoint: every state tensor as `<parameter>.<slot>` (new handles the caller
+   * owns and disposes) and the step count. With the parameters, this is all a resumed run needs.
+   */
+  stateDict(): { tensors: Record<string, Tensor>; steps: number } {
+    const tensors: Record<string, Tensor> = {};
+    noGrad(() => {
+      for (const [name, slots] of this.#state) {
+        slots.forEach((t, i) => (tensors[`${name}.${i}`] = reshape(t, t.shape)));
+      }
+    });
+    return { tensors, steps: this.#step };
+  }
+
+  /**
+   * Restore what `stateDict()` gave for a model with `parameterNames`. Every name is validated
+   * before anything changes: slots must be numbered 0..k-1 per parameter with no gaps, and no
+   * tensor may name an unknown parameter. The dict's tensors stay the caller's.
+   */
+  loadStateDict(
+    state: { readonly tensors: Readonly<Record<string, Tensor>>; readonly steps: number },
+    parameterNames: readonly string[],
+  ): void {
+    const { tensors, steps } = state;
+    if (!Number.isInteger(steps) || steps < 0) {
+      throw new ArgumentError(
+        `${this.name}.loadStateDict: 'steps' must be an integer >= 0, got ${steps}`,
+      );
+    }
+    const known = new Set(parameterNames);
+    const slots = new Map<string, Tensor[]>();
+    for (const [key, t] of Object.entries(tensors)) {
+      const dot = key.lastIndexOf('.');
+      const name = key.slice(0, dot);
+      const slot = Number(key.slice(dot + 1));
+      if (dot < 0 || !known.has(name) || !Number.isInteger(slot) || slot < 0) {
+        throw new ArgumentError(
+          `${this.name}.loadStateDict: '${key}' is not '<parameter>.<slot>' for a parameter of this model`,
+        );
+      }
+      if (!(t instanceof Tensor))
+        throw new ArgumentError(`${this.name}.loadStateDict: '${key}' is not a Tensor`);
+      t.assertAlive(`${this.name}.loadStateDict('${key}')`);
+      const list = slots.get(name) ?? [];
+      list[slot] = t;
+      slots.set(name, list);
+    }
+    for (const [name, list] of slots) {
+      const gap = Array.from(list, (t, i) => (t ? -1 : i)).find((i) => i >= 0);
+      if (gap !== undefined)
+        throw new ArgumentError(`${this.name}.loadStateDict: '${name}.${gap}' is missing`);
+    }
+    this.reset();
+    noGrad(() => {
+      for (const [name, list] of slots)
+        this.#state.set(
+          name,
+          list.map((t) => keep(reshape(t, t.shape))),
+        );
+    });
+    this.#step = steps;
+  }
+
   /** Free the state (momentum buffers, Adam moments) and restart the step count. */
   reset(): void {
     for (const s of this.#state.values()) for (const t of s) t.dispose();
