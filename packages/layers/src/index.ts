@@ -68,5 +68,6 @@ export * from './data/dataset.js';
 export * from './data/batches.js';
 export { randomShift, type Augmentation } from './data/augment.js';
 export * from './data/idx.js';
+export * from './data/images.js';
 export { loadMnist, loadMnistAll, type MnistOptions, type MnistSplit } from './data/mnist.js';
 export * from './models.js';
