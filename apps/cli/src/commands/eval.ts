@@ -10,7 +10,7 @@ import { reportErrors } from '../report-errors.js';
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Evaluate saved weights: test accuracy and confusion matrix',
-  positionals: '<weights.safetensors>',
+  positionals: { usage: '<weights.safetensors>', min: 1, max: 1 },
   options: [
     {
       name: 'data',
@@ -41,8 +41,6 @@ export const evalCommand: Command = {
 };
 
 async function evalWeights(options: OptionValues, positionals: string[]): Promise<number> {
-  if (positionals.length !== 1)
-    throw new UsageError(`expected one weights file, got ${positionals.length}`);
   const path = positionals[0];
   if (!existsSync(path)) {
     console.error(

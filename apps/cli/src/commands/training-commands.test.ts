@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerReferenceBackend } from '@tessera/core/testing';
 import { decodeSafetensors } from '@tessera/layers';
-import { main } from '../main.js';
+import { cli } from '../test/cli.js';
 
 const testBackend = process.env.TESSERA_TEST_BACKEND;
 if (testBackend?.startsWith('reference'))
@@ -25,30 +25,6 @@ beforeAll(() => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Run the CLI, capturing what it prints. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi
-    .spyOn(console, 'log')
-    .mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi
-    .spyOn(console, 'error')
-    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err.push(String(s));
-    return true;
-  });
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
-}
 
 /** An IDX file: magic 00 00 08 rank, big-endian dims, uint8 body. */
 function idxBytes(dims: number[], body: Uint8Array): Uint8Array {
