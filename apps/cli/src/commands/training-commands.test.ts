@@ -63,6 +63,49 @@ describe('tessera train / eval / summary', () => {
     expect((await cli('eval')).code).toBe(2);
   });
 
+  it('checks --out before training and never shows a raw Node file error', async () => {
+    const bad = await cli(
+      'train',
+      ...backendArgs,
+      '--out',
+      '/nonexistent-tessera/dir/x.safetensors',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe(
+      "tessera train: cannot write weights file '/nonexistent-tessera/dir/x.safetensors': " +
+        "directory '/nonexistent-tessera/dir' does not exist",
+    );
+    expect(bad.out).toBe('');
+    const isDir = await cli('train', ...backendArgs, '--out', dir);
+    expect(isDir.err).toBe(
+      `tessera train: cannot write weights file '${dir}': it is a directory, expected a file name`,
+    );
+    // Nothing was printed on stdout: it stopped before the training header.
+    expect(isDir.out).toBe('');
+    const evalDir = await cli('eval', dir, ...backendArgs);
+    expect(evalDir.code).toBe(1);
+    expect(evalDir.err).toBe(`tessera eval: '${dir}' is a directory, expected a weights file`);
+    expect(evalDir.err).not.toContain('EISDIR');
+  });
+
+  it('--data errors come before any backend initialises and list no directory', async () => {
+    // A backend that does not exist would fail first if backends were chosen first.
+    const missing = await cli('train', '--backend', 'nope', '--data', 'idx:/nonexistent-tessera');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toBe("tessera train: data directory '/nonexistent-tessera' not found");
+    const junk = join(dir, 'junk');
+    mkdirSync(junk);
+    writeFileSync(join(junk, 'holiday-photo.jpg'), 'x');
+    const empty = await cli('eval', 'w.safetensors', '--data', `idx:${junk}`, '--backend', 'nope');
+    expect(empty.err).toContain("weights file 'w.safetensors' not found");
+    const t = await cli('train', '--backend', 'nope', '--data', `idx:${junk}`, '--no-save');
+    expect(t.code).toBe(2);
+    expect(t.err).toContain('no train-images-idx3-ubyte[.gz] in that directory');
+    expect(t.err).not.toContain('holiday-photo');
+    const spec = await cli('train', '--backend', 'nope', '--data', 'mnsit');
+    expect(spec.err).toContain("--data must be 'mnist' or 'idx:<directory>', got 'mnsit'");
+  });
+
   it('summary prints the layer table and the connectivity comparison', async () => {
     const s = await cli('summary', '--model', 'convnet', '--input', '3,32,32');
     expect(s.code).toBe(0);
