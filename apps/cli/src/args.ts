@@ -1,4 +1,9 @@
-/** A small option parser: `--name value`, `--name=value`, `--flag`; unknown options are errors. */
+/**
+ * A small option parser: `--name value`, `--name=value`, `--flag`. Everything a command does
+ * not declare (an unknown or misspelt option, a short flag such as `-e 2`, a stray word) is a
+ * UsageError raised before the command starts any work: a typo must never run with defaults.
+ */
+import { nearestName } from '@tessera/core';
 
 export interface OptionSpec {
   readonly name: string;
@@ -9,12 +14,19 @@ export interface OptionSpec {
 
 export type OptionValues = Record<string, string | number | boolean | undefined>;
 
+/** Positional arguments a command takes (none when a command leaves this out). */
+export interface PositionalSpec {
+  /** For help and errors, e.g. '<weights.safetensors>'. */
+  readonly usage: string;
+  readonly min: number;
+  readonly max: number;
+}
+
 export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly options: readonly OptionSpec[];
-  /** Description of positional arguments for help, e.g. '<weights>'. */
-  readonly positionals?: string;
+  readonly positionals?: PositionalSpec;
   help(): string;
   run(options: OptionValues, positionals: string[]): Promise<number>;
 }
@@ -26,7 +38,7 @@ export function helpText(
   command: Pick<Command, 'name' | 'summary' | 'options' | 'positionals'>,
 ): string {
   const lines = [
-    `Usage: tessera ${command.name}${command.positionals ? ' ' + command.positionals : ''} [options]`,
+    `Usage: tessera ${command.name}${command.positionals ? ' ' + command.positionals.usage : ''} [options]`,
     '',
     command.summary,
     '',
@@ -41,6 +53,39 @@ export function helpText(
   return lines.join('\n');
 }
 
+function unknownOption(command: Command, arg: string): UsageError {
+  const names = command.options.map((o) => o.name);
+  if (!arg.startsWith('--')) {
+    // `-e`: there are no short flags (only -h); name the long options it could mean.
+    const letter = arg.slice(1, 2);
+    const like = names.filter((n) => n.startsWith(letter)).map((n) => `--${n}`);
+    const hint = like.length > 0 ? `; did you mean ${like.join(' or ')}?` : '';
+    return new UsageError(`unknown option '${arg}' (options are spelled --name${hint})`);
+  }
+  const key = arg.slice(2);
+  const near = nearestName(key, names);
+  if (near !== undefined)
+    return new UsageError(`unknown option '--${key}'; did you mean '--${near}'?`);
+  const known = names.map((n) => `--${n}`).join(', ');
+  return new UsageError(`unknown option '--${key}' (options: ${known || 'none'})`);
+}
+
+function checkPositionals(command: Command, positionals: readonly string[]): void {
+  const spec = command.positionals;
+  if (!spec) {
+    if (positionals.length > 0)
+      throw new UsageError(
+        `unexpected argument '${positionals[0]}' (${command.name} takes no positional arguments; options are spelled --name)`,
+      );
+    return;
+  }
+  if (positionals.length > spec.max)
+    throw new UsageError(
+      `unexpected argument '${positionals[spec.max]}' (${command.name} takes ${spec.usage})`,
+    );
+  if (positionals.length < spec.min) throw new UsageError(`missing ${spec.usage}`);
+}
+
 export function parseArgs(
   command: Command,
   argv: readonly string[],
@@ -49,23 +94,26 @@ export function parseArgs(
   for (const o of command.options) if (o.default !== undefined) values[o.name] = o.default;
   const positionals: string[] = [];
   let help = false;
+  let onlyPositionals = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (onlyPositionals || arg === '-' || !arg.startsWith('-')) {
+      positionals.push(arg);
+      continue;
+    }
     if (arg === '--help' || arg === '-h') {
       help = true;
       continue;
     }
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
+    if (arg === '--') {
+      onlyPositionals = true;
       continue;
     }
     const eq = arg.indexOf('=');
-    const key = arg.slice(2, eq === -1 ? undefined : eq);
-    const spec = command.options.find((o) => o.name === key);
-    if (!spec) {
-      const known = command.options.map((o) => `--${o.name}`).join(', ');
-      throw new UsageError(`unknown option '--${key}' (known: ${known || 'none'})`);
-    }
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const key = flag.slice(2);
+    const spec = flag.startsWith('--') ? command.options.find((o) => o.name === key) : undefined;
+    if (!spec) throw unknownOption(command, flag);
     if (spec.type === 'boolean') {
       if (eq !== -1) {
         const v = arg.slice(eq + 1);
@@ -81,7 +129,9 @@ export function parseArgs(
       raw = argv[i + 1];
       i++;
     }
-    if (raw === undefined) throw new UsageError(`--${key} needs a value`);
+    // `--out --epochs 2` must not write a file named '--epochs' (a negative number is fine).
+    if (raw === undefined || (eq === -1 && raw.startsWith('--')))
+      throw new UsageError(`--${key} needs a value`);
     if (spec.type === 'number') {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n))
@@ -89,5 +139,7 @@ export function parseArgs(
       values[key] = n;
     } else values[key] = raw;
   }
+  // With --help nothing runs, so a half-typed command line may still ask for help.
+  if (!help) checkPositionals(command, positionals);
   return { values, positionals, help };
 }

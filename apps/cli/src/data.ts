@@ -5,11 +5,11 @@
  *              train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
  *              t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FormatError, idxDataset, loadMnist, parseIdx, type Dataset } from '@tessera/layers';
 import { UsageError } from './args.js';
+import { readUserDirectory, readUserFile } from './files.js';
 
 export interface DataSplit {
   readonly name: string;
@@ -21,7 +21,7 @@ export interface DataSplit {
 const MAX_GUNZIP_BYTES = 1 << 30;
 
 function readMaybeGzipped(path: string): Uint8Array {
-  const raw = readFileSync(path);
+  const raw = readUserFile(path, 'IDX file');
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
       return gunzipSync(raw, { maxOutputLength: MAX_GUNZIP_BYTES });
@@ -40,7 +40,9 @@ function findFile(dir: string, files: string[], stem: string): string {
   const found = wanted.find((w) => files.includes(w));
   if (!found)
     throw new UsageError(
-      `--data idx:${dir}: no ${stem}[.gz] in that directory (found: ${files.join(', ') || 'nothing'})`,
+      `--data idx:${dir}: no ${stem}[.gz] in that directory (it needs the four MNIST-layout ` +
+        'files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, ' +
+        't10k-labels-idx1-ubyte, each optionally .gz)',
     );
   return join(dir, found);
 }
@@ -53,17 +55,21 @@ function loadIdxPair(dir: string, files: string[], prefix: 'train' | 't10k'): Da
   return idxDataset(images, labels, { name: `${dir} (${prefix === 'train' ? 'train' : 'test'})` });
 }
 
+/** Check a --data value's form without reading anything (so a typo fails before any work). */
+export function checkDataSpec(spec: string): void {
+  if (spec === 'mnist' || (spec.startsWith('idx:') && spec.length > 4)) return;
+  throw new UsageError(`--data must be 'mnist' or 'idx:<directory>', got '${spec}'`);
+}
+
 export async function loadData(spec: string): Promise<DataSplit> {
+  checkDataSpec(spec);
   if (spec === 'mnist') {
     const { train, test } = await loadMnist();
     return { name: 'mnist', train, test };
   }
   if (spec.startsWith('idx:')) {
     const dir = spec.slice(4);
-    if (!dir || !existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new UsageError(`--data ${spec}: '${dir}' is not a directory`);
-    }
-    const files = readdirSync(dir);
+    const files = readUserDirectory(dir, 'data directory');
     const train = loadIdxPair(dir, files, 'train');
     const test = loadIdxPair(dir, files, 't10k');
     const shapeOk = train.imageShape.every((d, i) => d === test.imageShape[i]);

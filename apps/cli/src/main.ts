@@ -2,6 +2,7 @@
  * The `tessera` command. Each subcommand lives in commands/<name>.ts and exports a
  * `Command`; this file only parses the first word and dispatches.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs, UsageError, type Command } from './args.js';
 import { backendsCommand } from './commands/backends.js';
 import { benchCommand } from './commands/bench.js';
@@ -25,8 +26,16 @@ function usage(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `tessera <command> --help` for its options.',
+    'Run `tessera <command> --help` for its options; `tessera --version` prints the version.',
   ].join('\n');
+}
+
+/** The CLI's version, from its package.json (src/ and dist/ sit at the same depth). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,9 +44,16 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name === undefined ? 1 : 0;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(`tessera ${version()} (node ${process.version})`);
+    return 0;
+  }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    console.error(`tessera: unknown command '${name}'\n\n${usage()}`);
+    console.error(
+      `tessera: unknown command '${name}' (commands: ${commands.map((c) => c.name).join(', ')})\n` +
+        'see `tessera --help`',
+    );
     return 2;
   }
   try {
@@ -49,7 +65,10 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(args.values, args.positionals);
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`tessera ${command.name}: ${err.message}\n\n${command.help()}`);
+      // One line saying what is wrong and where to look; the full help would bury it.
+      console.error(
+        `tessera ${command.name}: ${err.message}\nsee \`tessera ${command.name} --help\``,
+      );
       return 2;
     }
     throw err;

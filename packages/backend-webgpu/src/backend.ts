@@ -46,9 +46,9 @@ export class WebGPUBackend implements Backend {
     this.kernels = kernelTable(ctx);
   }
 
-  /** A fallback (software) adapter such as SwiftShader: the default choice prefers real CPUs. */
+  /** A software adapter (SwiftShader, llvmpipe): the default choice prefers real CPU backends. */
   get softwareEmulated(): boolean {
-    return this.ctx.isFallbackAdapter;
+    return this.ctx.softwareAdapter;
   }
 
   /** The adapter this backend runs on, in one line. */

@@ -11,5 +11,11 @@ import { createWebGPUBackend } from './backend.js';
 registerBackend('webgpu', () => createWebGPUBackend(), { priority: 3 });
 
 export { WebGPUBackend, createWebGPUBackend, type WebGPUBackendOptions } from './backend.js';
-export { describeAdapter, type AdapterOptions } from './device/adapter.js';
+export {
+  adapterAdvice,
+  describeAdapter,
+  isSoftwareAdapter,
+  type AdapterEnvironment,
+  type AdapterOptions,
+} from './device/adapter.js';
 export { CPU_TILE, DEFAULT_TILE, type TileConfig, type Tuning } from './device/tuning.js';

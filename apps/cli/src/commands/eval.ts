@@ -1,16 +1,16 @@
 /** `tessera eval <weights>`: accuracy and confusion matrix of saved weights on a test set. */
-import { existsSync, readFileSync } from 'node:fs';
 import { evaluate, formatConfusion, loadModel, decodeSafetensors } from '@tessera/layers';
 import { helpText, UsageError, type Command, type OptionValues } from '../args.js';
 import { chooseBackend } from '../backend-choice.js';
-import { loadData } from '../data.js';
+import { checkDataSpec, loadData } from '../data.js';
+import { readUserFile } from '../files.js';
 import { buildFromMeta, metaFromStrings, parseInputShape, type ModelMeta } from '../model-meta.js';
 import { reportErrors } from '../report-errors.js';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Evaluate saved weights: test accuracy and confusion matrix',
-  positionals: '<weights.safetensors>',
+  positionals: { usage: '<weights.safetensors>', min: 1, max: 1 },
   options: [
     {
       name: 'data',
@@ -41,16 +41,16 @@ export const evalCommand: Command = {
 };
 
 async function evalWeights(options: OptionValues, positionals: string[]): Promise<number> {
-  if (positionals.length !== 1)
-    throw new UsageError(`expected one weights file, got ${positionals.length}`);
   const path = positionals[0];
-  if (!existsSync(path)) {
-    console.error(
-      `tessera eval: weights file '${path}' not found (train one with \`tessera train --out ${path}\`)`,
-    );
-    return 1;
-  }
-  const bytes = new Uint8Array(readFileSync(path));
+  checkDataSpec(String(options.data));
+  const batchSize = Number(options['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new UsageError(`--batch-size must be a positive integer`);
+  const bytes = readUserFile(
+    path,
+    'weights file',
+    `train one with \`tessera train --out ${path}\``,
+  );
   // Validate the whole file (and read the model description) before touching a backend.
   const file = decodeSafetensors(bytes);
   let meta: ModelMeta;
@@ -63,6 +63,14 @@ async function evalWeights(options: OptionValues, positionals: string[]): Promis
   } else {
     meta = metaFromStrings(file.metadata, path);
   }
+  // The data is read and checked before a backend initialises: a wrong --data fails fast.
+  const data = await loadData(String(options.data));
+  const test = data.test;
+  if (test.imageShape.some((d, i) => d !== meta.inputShape[i])) {
+    throw new UsageError(
+      `${path} holds a model for ${meta.inputShape.join('x')} images but ${data.name} has ${test.imageShape.join('x')}`,
+    );
+  }
   const backend = await chooseBackend(options.backend as string | undefined, (l) =>
     console.error(l),
   );
@@ -73,16 +81,6 @@ async function evalWeights(options: OptionValues, positionals: string[]): Promis
     model.dispose();
     throw err;
   }
-  const data = await loadData(String(options.data));
-  const test = data.test;
-  if (test.imageShape.some((d, i) => d !== meta.inputShape[i])) {
-    throw new UsageError(
-      `${path} holds a model for ${meta.inputShape.join('x')} images but ${data.name} has ${test.imageShape.join('x')}`,
-    );
-  }
-  const batchSize = Number(options['batch-size']);
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new UsageError(`--batch-size must be a positive integer`);
   const t0 = performance.now();
   const ev = await evaluate(
     model,

@@ -3,7 +3,6 @@
  * progress bar per epoch, test accuracy after each epoch, the model summary, the per-layer
  * time table, and the weights saved as safetensors.
  */
-import { writeFileSync } from 'node:fs';
 import {
   Adam,
   MODELS,
@@ -27,7 +26,8 @@ import {
 } from '@tessera/layers';
 import { helpText, UsageError, type Command, type OptionValues } from '../args.js';
 import { chooseBackend } from '../backend-choice.js';
-import { loadData } from '../data.js';
+import { checkDataSpec, loadData } from '../data.js';
+import { checkOutputPath, writeFileAtomic } from '../files.js';
 import { metaToStrings } from '../model-meta.js';
 import { ProgressBar } from '../progress.js';
 import { reportErrors } from '../report-errors.js';
@@ -162,7 +162,6 @@ async function train(options: OptionValues): Promise<number> {
     Number(options.momentum),
     Number(options['weight-decay']),
   );
-  const out = typeof options.out === 'string' ? options.out : `${modelName}.safetensors`;
   const scheduleName = String(options.schedule);
   if (scheduleName !== 'cosine' && scheduleName !== 'constant') {
     throw new UsageError(`--schedule must be 'cosine' or 'constant', got '${scheduleName}'`);
@@ -174,14 +173,20 @@ async function train(options: OptionValues): Promise<number> {
     );
   }
 
+  const limit = options.limit !== undefined ? positiveInt(options, 'limit') : undefined;
+  checkDataSpec(String(options.data));
+  if (options['no-save'] && options.out !== undefined)
+    throw new UsageError('--out and --no-save contradict each other; give one');
+  const out = typeof options.out === 'string' ? options.out : `${modelName}.safetensors`;
+  // Minutes of training must not be lost to an output path that was never writable.
+  if (!options['no-save']) checkOutputPath(out, 'weights file');
+  // The data is read before any backend initialises, so a wrong --data fails at once.
+  const data = await loadData(String(options.data));
   const backend = await chooseBackend(options.backend as string | undefined, (l) =>
     console.error(l),
   );
-  const data = await loadData(String(options.data));
   const trainSet =
-    options.limit !== undefined
-      ? subset(data.train, range(Math.min(positiveInt(options, 'limit'), data.train.size)))
-      : data.train;
+    limit !== undefined ? subset(data.train, range(Math.min(limit, data.train.size))) : data.train;
   const { test } = data;
   const inputShape = trainSet.imageShape;
   const model = MODELS[modelName].build({ inputShape, numClasses: trainSet.numClasses, seed });
@@ -275,7 +280,7 @@ async function train(options: OptionValues): Promise<number> {
         },
       ),
     );
-    writeFileSync(out, bytes);
+    writeFileAtomic(out, bytes, 'weights file');
     console.log(`\nsaved weights to ${out} (${(bytes.length / 1024).toFixed(1)} KiB, safetensors)`);
   }
   const wall = (performance.now() - started) / 1000;

@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerReferenceBackend } from '@tessera/core/testing';
 import { decodeSafetensors } from '@tessera/layers';
-import { main } from '../main.js';
+import { cli } from '../test/cli.js';
 
 const testBackend = process.env.TESSERA_TEST_BACKEND;
 if (testBackend?.startsWith('reference'))
@@ -25,30 +25,6 @@ beforeAll(() => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Run the CLI, capturing what it prints. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi
-    .spyOn(console, 'log')
-    .mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi
-    .spyOn(console, 'error')
-    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err.push(String(s));
-    return true;
-  });
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
-}
 
 /** An IDX file: magic 00 00 08 rank, big-endian dims, uint8 body. */
 function idxBytes(dims: number[], body: Uint8Array): Uint8Array {
@@ -85,6 +61,49 @@ describe('tessera train / eval / summary', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("tessera eval: safetensors: entry 'x' must be an object");
     expect((await cli('eval')).code).toBe(2);
+  });
+
+  it('checks --out before training and never shows a raw Node file error', async () => {
+    const bad = await cli(
+      'train',
+      ...backendArgs,
+      '--out',
+      '/nonexistent-tessera/dir/x.safetensors',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe(
+      "tessera train: cannot write weights file '/nonexistent-tessera/dir/x.safetensors': " +
+        "directory '/nonexistent-tessera/dir' does not exist",
+    );
+    expect(bad.out).toBe('');
+    const isDir = await cli('train', ...backendArgs, '--out', dir);
+    expect(isDir.err).toBe(
+      `tessera train: cannot write weights file '${dir}': it is a directory, expected a file name`,
+    );
+    // Nothing was printed on stdout: it stopped before the training header.
+    expect(isDir.out).toBe('');
+    const evalDir = await cli('eval', dir, ...backendArgs);
+    expect(evalDir.code).toBe(1);
+    expect(evalDir.err).toBe(`tessera eval: '${dir}' is a directory, expected a weights file`);
+    expect(evalDir.err).not.toContain('EISDIR');
+  });
+
+  it('--data errors come before any backend initialises and list no directory', async () => {
+    // A backend that does not exist would fail first if backends were chosen first.
+    const missing = await cli('train', '--backend', 'nope', '--data', 'idx:/nonexistent-tessera');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toBe("tessera train: data directory '/nonexistent-tessera' not found");
+    const junk = join(dir, 'junk');
+    mkdirSync(junk);
+    writeFileSync(join(junk, 'holiday-photo.jpg'), 'x');
+    const empty = await cli('eval', 'w.safetensors', '--data', `idx:${junk}`, '--backend', 'nope');
+    expect(empty.err).toContain("weights file 'w.safetensors' not found");
+    const t = await cli('train', '--backend', 'nope', '--data', `idx:${junk}`, '--no-save');
+    expect(t.code).toBe(2);
+    expect(t.err).toContain('no train-images-idx3-ubyte[.gz] in that directory');
+    expect(t.err).not.toContain('holiday-photo');
+    const spec = await cli('train', '--backend', 'nope', '--data', 'mnsit');
+    expect(spec.err).toContain("--data must be 'mnist' or 'idx:<directory>', got 'mnsit'");
   });
 
   it('summary prints the layer table and the connectivity comparison', async () => {

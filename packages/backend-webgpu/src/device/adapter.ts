@@ -30,10 +30,58 @@ export interface FoundAdapter {
   readonly description: string;
 }
 
-const SWIFTSHADER_HINT =
-  'On a machine without a GPU: install Debian/Ubuntu `chromium` and `libvulkan1` and set ' +
-  'VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (SwiftShader), or set ' +
-  'TESSERA_WEBGPU_FLAGS=backend=opengles to use Mesa llvmpipe through OpenGL ES';
+/** Chromium's SwiftShader Vulkan driver, where Debian and Ubuntu's `chromium` package puts it. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** Where the Vulkan loader (Debian `libvulkan1`) lives on common Linux layouts. */
+const VULKAN_LOADERS = [
+  '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+  '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
+  '/usr/lib64/libvulkan.so.1',
+  '/usr/lib/libvulkan.so.1',
+];
+
+/** What this machine has, for advice that fits it (never "install" what is installed). */
+export interface AdapterEnvironment {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly flags: readonly string[];
+  readonly exists: (path: string) => boolean;
+}
+
+/**
+ * How to get a WebGPU adapter in Node on a machine without a usable GPU, given what is
+ * installed and already configured. Both routes are software renderers: correct but slow, so
+ * the default backend choice passes over them; they are for running WebGPU code, not for speed.
+ */
+export function adapterAdvice({ env, flags, exists }: AdapterEnvironment): string {
+  const gles = flags.includes('backend=opengles') || flags.includes('backend=opengl');
+  const icd = env.VK_ICD_FILENAMES;
+  const hasLoader = VULKAN_LOADERS.some(exists);
+  const tips: string[] = [];
+  if (gles) {
+    tips.push(
+      "Dawn's OpenGL ES backend found no adapter: it needs Mesa's EGL (Debian: libegl-mesa0) " +
+        'and EGL_PLATFORM=surfaceless when there is no display',
+    );
+  } else if (icd !== undefined && icd !== '') {
+    if (!exists(icd)) tips.push(`VK_ICD_FILENAMES names ${icd}, which does not exist`);
+    else if (!hasLoader) tips.push('the Vulkan loader is missing (Debian/Ubuntu: libvulkan1)');
+    else tips.push(`the Vulkan driver in VK_ICD_FILENAMES=${icd} offered no usable adapter`);
+  } else if (exists(SWIFTSHADER_ICD)) {
+    tips.push(
+      `SwiftShader is installed: set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}` +
+        (hasLoader ? '' : ' and install the Vulkan loader (libvulkan1)'),
+    );
+  } else {
+    const missing = ['chromium', ...(hasLoader ? [] : ['libvulkan1'])];
+    tips.push(
+      `install ${missing.map((p) => `\`${p}\``).join(' and ')} (Debian/Ubuntu) and set ` +
+        `VK_ICD_FILENAMES=${SWIFTSHADER_ICD} (SwiftShader)`,
+    );
+  }
+  if (!gles) tips.push('or set TESSERA_WEBGPU_FLAGS=backend=opengles (Mesa llvmpipe)');
+  return `Without a GPU: ${tips.join('; ')}. Both are software renderers, slower than the cpu backend`;
+}
 
 interface ProcessLike {
   versions?: { node?: string };
@@ -45,6 +93,23 @@ function nodeProcess(): ProcessLike | undefined {
   return p?.versions?.node !== undefined ? p : undefined;
 }
 
+/**
+ * Whether an adapter runs shaders on the CPU, whatever route found it: Dawn's fallback adapter
+ * (SwiftShader) says so with `isFallbackAdapter`, but Mesa's llvmpipe through Dawn's OpenGL ES
+ * backend reports `isFallbackAdapter: false` and names itself only in the device string
+ * ("llvmpipe-llvm-15-0-6-256-bits-"), so the names of known software renderers count too.
+ */
+export function isSoftwareAdapter(info: Partial<GPUAdapterInfo>): boolean {
+  if (info.isFallbackAdapter === true) return true;
+  const text = [info.vendor, info.architecture, info.device, info.description]
+    .filter((s) => typeof s === 'string')
+    .join(' ')
+    .toLowerCase();
+  return /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b|\bsoftware\b|\bcpu\b/.test(
+    text,
+  );
+}
+
 /** A short description of an adapter: vendor, architecture, device, driver. */
 export function describeAdapter(adapter: GPUAdapter): string {
   const info = adapter.info;
@@ -52,7 +117,7 @@ export function describeAdapter(adapter: GPUAdapter): string {
     (s) => typeof s === 'string' && s.length > 0,
   );
   const text = parts.length > 0 ? parts.join(' / ') : 'unnamed adapter';
-  return info.isFallbackAdapter ? `${text} (fallback adapter)` : text;
+  return isSoftwareAdapter(info) ? `${text} (software renderer)` : text;
 }
 
 /** Dawn's null backend accepts every command and computes nothing: never use it. */
@@ -85,7 +150,9 @@ async function fromGpu(
   if (featureLevel === 'compatibility') request.featureLevel = 'compatibility';
   const adapter = await gpu.requestAdapter(request);
   if (!adapter) {
-    throw new BackendError(`webgpu: ${where}.requestAdapter() returned no adapter`);
+    throw new BackendError(
+      `webgpu: no WebGPU adapter (${where}.requestAdapter() returned none, featureLevel '${featureLevel}')`,
+    );
   }
   if (isNullAdapter(adapter)) {
     throw new BackendError(
@@ -139,10 +206,12 @@ async function fromDawn(proc: ProcessLike, options: AdapterOptions): Promise<Fou
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     const icd = proc.env.VK_ICD_FILENAMES;
-    throw new BackendError(
-      `${why} (featureLevel '${featureLevel}'` +
-        (icd ? `, VK_ICD_FILENAMES=${icd}` : ', VK_ICD_FILENAMES unset') +
-        `). ${SWIFTSHADER_HINT}.`,
-    );
+    // Only Node gets here; a variable specifier keeps bundlers from resolving node:fs.
+    const fsSpecifier = 'node:fs';
+    const { existsSync } = (await import(
+      /* @vite-ignore */ fsSpecifier
+    )) as typeof import('node:fs');
+    const advice = adapterAdvice({ env: proc.env, flags, exists: existsSync });
+    throw new BackendError(`${why}; VK_ICD_FILENAMES${icd ? `=${icd}` : ' unset'}. ${advice}.`);
   }
 }

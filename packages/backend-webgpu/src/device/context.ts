@@ -13,6 +13,7 @@ import { DATA_USAGE, MapMode, STAGING_USAGE } from './constants.js';
 import { GPUData } from './data.js';
 import { PipelineCache } from './pipeline-cache.js';
 import type { Program } from './program.js';
+import { isSoftwareAdapter } from './adapter.js';
 import { defaultTuning, type Tuning } from './tuning.js';
 
 export interface ContextOptions {
@@ -48,8 +49,8 @@ export class GpuContext {
   readonly device: GPUDevice;
   readonly limits: GPUSupportedLimits;
   readonly adapterDescription: string;
-  /** The adapter reported itself as a fallback (software) adapter. */
-  readonly isFallbackAdapter: boolean;
+  /** The adapter runs shaders on the CPU (SwiftShader, llvmpipe, ...), however it was found. */
+  readonly softwareAdapter: boolean;
   readonly tuning: Tuning;
   readonly #pool: BufferPool;
   readonly #staging: BufferPool;
@@ -69,7 +70,7 @@ export class GpuContext {
     this.device = device;
     this.limits = device.limits;
     this.adapterDescription = adapterDescription;
-    this.isFallbackAdapter = adapterInfo?.isFallbackAdapter ?? false;
+    this.softwareAdapter = adapterInfo ? isSoftwareAdapter(adapterInfo) : false;
     this.tuning = options.tuning ?? defaultTuning(adapterInfo);
     this.#ownsDevice = options.ownsDevice ?? true;
     this.#pool = new BufferPool(device, DATA_USAGE);

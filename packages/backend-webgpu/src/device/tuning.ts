@@ -3,6 +3,8 @@
  * that matters: GPUs want big tiles staged in workgroup memory, CPU adapters (SwiftShader,
  * llvmpipe) run workgroups as loops on one core where barriers are expensive.
  */
+import { isSoftwareAdapter } from './adapter.js';
+
 export interface TileConfig {
   /** Invocations along N (columns) and M (rows). */
   readonly WX: number;
@@ -37,13 +39,9 @@ export function tileKey(t: TileConfig): string {
  */
 export const CPU_TILE: TileConfig = { WX: 8, WY: 4, RM: 8, RN: 8, TK: 1, staging: 'registers' };
 
-/** Adapters that run shaders on the CPU: Dawn's fallback adapter (SwiftShader) and Mesa's llvmpipe/lavapipe. */
+/** Adapters that run shaders on the CPU (the same test the backend's software flag uses). */
 export function isCpuAdapter(info: GPUAdapterInfo): boolean {
-  const text =
-    `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
-  return (
-    info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|softpipe|warp/.test(text)
-  );
+  return isSoftwareAdapter(info);
 }
 
 /** Why `t` cannot run on a device with `maxInvocations` per workgroup, or undefined when it can. */
