@@ -4,10 +4,24 @@
  *   idx:<dir>  standard IDX files (MNIST / Fashion-MNIST layout), gzipped or not:
  *              train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
  *              t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]
+ *   folder:<dir>  your own PNG/JPEG images, one sub-folder per class (<dir>/<class>/<image>),
+ *              resized to the first image's size, RGB in [0, 1]; a fixed seeded fifth is the
+ *              test set; decoded images are cached under the OS temp directory
  */
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { FormatError, idxDataset, loadMnist, parseIdx, type Dataset } from '@tessera/layers';
+import {
+  FormatError,
+  idxDataset,
+  loadMnist,
+  parseIdx,
+  splitDataset,
+  type Dataset,
+} from '@tessera/layers';
+import { imageFolder } from '@tessera/layers/node';
 import { UsageError } from './args.js';
 import { readUserDirectory, readUserFile } from './files.js';
 
@@ -57,8 +71,10 @@ function loadIdxPair(dir: string, files: string[], prefix: 'train' | 't10k'): Da
 
 /** Check a --data value's form without reading anything (so a typo fails before any work). */
 export function checkDataSpec(spec: string): void {
-  if (spec === 'mnist' || (spec.startsWith('idx:') && spec.length > 4)) return;
-  throw new UsageError(`--data must be 'mnist' or 'idx:<directory>', got '${spec}'`);
+  if (spec === 'mnist' || /^(idx|folder):./.test(spec)) return;
+  throw new UsageError(
+    `--data must be 'mnist', 'idx:<directory>' or 'folder:<directory>', got '${spec}'`,
+  );
 }
 
 export async function loadData(spec: string): Promise<DataSplit> {
@@ -80,5 +96,20 @@ export async function loadData(spec: string): Promise<DataSplit> {
     const numClasses = Math.max(train.numClasses, test.numClasses);
     return { name: spec, train: { ...train, numClasses }, test: { ...test, numClasses } };
   }
-  throw new UsageError(`--data must be 'mnist' or 'idx:<directory>', got '${spec}'`);
+  const dir = spec.slice('folder:'.length);
+  readUserDirectory(dir, 'image folder'); // names the path when it is missing or a file
+  // The cache lives in the temp directory (the image folder may be read-only), one file per folder.
+  const cacheDir = join(tmpdir(), 'tessera-image-cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const key = createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 16);
+  const { dataset, classes } = imageFolder(dir, {
+    cacheFile: join(cacheDir, `${key}.safetensors`),
+  });
+  if (dataset.size < 2 || classes.length < 2) {
+    throw new UsageError(
+      `--data ${spec}: needs at least two classes and two images, found ${classes.length} classes, ${dataset.size} images`,
+    );
+  }
+  const { train, test } = splitDataset(dataset, Math.max(1, Math.round(dataset.size / 5)), 0);
+  return { name: `${dir} (${classes.join(', ')})`, train, test };
 }

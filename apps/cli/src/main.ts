@@ -7,6 +7,7 @@ import { parseArgs, UsageError, type Command } from './args.js';
 import { backendsCommand } from './commands/backends.js';
 import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
+import { plotCommand } from './commands/plot.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
 
@@ -16,6 +17,7 @@ const commands: Command[] = [
   summaryCommand,
   backendsCommand,
   benchCommand,
+  plotCommand,
 ];
 
 function usage(): string {

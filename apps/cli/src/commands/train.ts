@@ -11,23 +11,25 @@ import {
   constantLr,
   cosineDecay,
   randomShift,
-  evaluate,
+  fit,
   isModelName,
-  mixSeed,
+  loadCheckpoint,
   numBatches,
   profile,
+  saveCheckpoint,
   saveModel,
   subset,
   summary,
-  trainStep,
-  type Batch,
+  type EpochLog,
   type Optimizer,
-  type TrainStepResult,
+  type TrainingPosition,
+  decodeSafetensors,
 } from '@tessera/layers';
 import { helpText, UsageError, type Command, type OptionValues } from '../args.js';
 import { chooseBackend } from '../backend-choice.js';
 import { checkDataSpec, loadData } from '../data.js';
-import { checkOutputPath, writeFileAtomic } from '../files.js';
+import { checkOutputPath, readUserFile, writeFileAtomic } from '../files.js';
+import { formatRecord } from '../plot/metrics-log.js';
 import { metaToStrings } from '../model-meta.js';
 import { ProgressBar } from '../progress.js';
 import { reportErrors } from '../report-errors.js';
@@ -76,7 +78,7 @@ export const trainCommand: Command = {
       name: 'data',
       type: 'string',
       description:
-        "'mnist' (the mnist package's 10,000 digits) or idx:<dir> (IDX files, .gz or not)",
+        "'mnist' (the mnist package's 10,000 digits), idx:<dir> (IDX files, .gz or not) or folder:<dir> (<dir>/<class>/*.png|jpg)",
       default: TRAIN_DEFAULTS.data,
     },
     {
@@ -134,6 +136,23 @@ export const trainCommand: Command = {
       type: 'string',
       description: 'weights file to write (default: <model>.safetensors)',
     },
+    {
+      name: 'checkpoint',
+      type: 'string',
+      description:
+        'save a checkpoint (weights, optimizer state, run position) here after every epoch and on Ctrl-C',
+    },
+    {
+      name: 'resume',
+      type: 'string',
+      description:
+        'continue the run saved in this checkpoint up to --epochs (settings come from it)',
+    },
+    {
+      name: 'log',
+      type: 'string',
+      description: 'write a JSON-lines metrics log, one line per epoch (see `tessera plot`)',
+    },
     { name: 'no-profile', type: 'boolean', description: 'skip the per-layer time table' },
     { name: 'no-save', type: 'boolean', description: 'do not write a weights file' },
   ],
@@ -145,112 +164,275 @@ export const trainCommand: Command = {
   },
 };
 
-async function train(options: OptionValues): Promise<number> {
-  const started = performance.now();
-  const modelName = String(options.model);
-  if (!isModelName(modelName))
-    throw new UsageError(`unknown model '${modelName}' (known: ${Object.keys(MODELS).join(', ')})`);
-  const epochs = positiveInt(options, 'epochs');
-  const batchSize = positiveInt(options, 'batch-size');
+/** What defines a run: saved in checkpoints so `--resume` continues the same run. */
+interface RunSettings {
+  model: string;
+  data: string;
+  limit: number | null;
+  batchSize: number;
+  lr: number;
+  optimizer: string;
+  momentum: number;
+  weightDecay: number;
+  schedule: string;
+  augment: number;
+  seed: number;
+}
+
+/** The option each setting comes from (and its default, to tell a flag the user gave). */
+const SETTING_FLAGS: Record<keyof RunSettings, string> = {
+  model: 'model',
+  data: 'data',
+  limit: 'limit',
+  batchSize: 'batch-size',
+  lr: 'lr',
+  optimizer: 'optimizer',
+  momentum: 'momentum',
+  weightDecay: 'weight-decay',
+  schedule: 'schedule',
+  augment: 'augment',
+  seed: 'seed',
+};
+
+function settingsFrom(options: OptionValues): RunSettings {
+  const model = String(options.model);
+  if (!isModelName(model))
+    throw new UsageError(`unknown model '${model}' (known: ${Object.keys(MODELS).join(', ')})`);
   const lr = Number(options.lr);
   if (!(lr > 0)) throw new UsageError(`--lr must be positive, got ${String(options.lr)}`);
   const seed = Number(options.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer`);
-  const optimizer = makeOptimizer(
-    String(options.optimizer),
-    lr,
-    Number(options.momentum),
-    Number(options['weight-decay']),
-  );
-  const scheduleName = String(options.schedule);
-  if (scheduleName !== 'cosine' && scheduleName !== 'constant') {
-    throw new UsageError(`--schedule must be 'cosine' or 'constant', got '${scheduleName}'`);
+  const schedule = String(options.schedule);
+  if (schedule !== 'cosine' && schedule !== 'constant') {
+    throw new UsageError(`--schedule must be 'cosine' or 'constant', got '${schedule}'`);
   }
-  const shift = Number(options.augment);
-  if (!Number.isInteger(shift) || shift < 0) {
+  const augment = Number(options.augment);
+  if (!Number.isInteger(augment) || augment < 0) {
     throw new UsageError(
       `--augment must be a non-negative integer, got ${String(options.augment)}`,
     );
   }
+  const settings: RunSettings = {
+    model,
+    data: String(options.data),
+    limit: options.limit !== undefined ? positiveInt(options, 'limit') : null,
+    batchSize: positiveInt(options, 'batch-size'),
+    lr,
+    optimizer: String(options.optimizer),
+    momentum: Number(options.momentum),
+    weightDecay: Number(options['weight-decay']),
+    schedule,
+    augment,
+    seed,
+  };
+  checkDataSpec(settings.data);
+  makeOptimizer(settings.optimizer, lr, settings.momentum, settings.weightDecay).dispose();
+  return settings;
+}
 
-  const limit = options.limit !== undefined ? positiveInt(options, 'limit') : undefined;
-  checkDataSpec(String(options.data));
+/**
+ * A resumed run keeps the settings it was saved with; a flag given with another value than the
+ * checkpoint's would silently be ignored, so it is an error instead.
+ */
+function resumedSettings(options: OptionValues, path: string, saved: RunSettings): RunSettings {
+  const defaults = new Map(trainCommand.options.map((o) => [o.name, o.default]));
+  for (const [key, flag] of Object.entries(SETTING_FLAGS) as [keyof RunSettings, string][]) {
+    const given = options[flag];
+    if (given === undefined || given === defaults.get(flag)) continue;
+    if (String(given) !== String(saved[key])) {
+      throw new UsageError(
+        `--${flag} ${String(given)} differs from the checkpoint's ${String(saved[key])}; ` +
+          `a run resumed from '${path}' keeps its settings (only --epochs and the outputs change)`,
+      );
+    }
+  }
+  // Validate what the file says as if it had been typed (a hand-edited file fails clearly).
+  const asOptions: OptionValues = {};
+  for (const [key, flag] of Object.entries(SETTING_FLAGS) as [keyof RunSettings, string][]) {
+    const v = saved[key];
+    if (v !== null && v !== undefined) asOptions[flag] = v;
+  }
+  return settingsFrom(asOptions);
+}
+
+function readResume(path: string): { bytes: Uint8Array; settings: RunSettings } {
+  const bytes = readUserFile(path, 'checkpoint file', 'write one with --checkpoint');
+  // The header is read twice (here for the settings, loadCheckpoint for the tensors); it is small.
+  const settingsText = decodeSafetensors(bytes).metadata['tessera.run'];
+  if (settingsText === undefined) {
+    throw new UsageError(
+      `${path} is not a checkpoint of \`tessera train\` (no run settings in it)`,
+    );
+  }
+  try {
+    return { bytes, settings: JSON.parse(settingsText) as RunSettings };
+  } catch {
+    throw new UsageError(`${path}: the run settings in the checkpoint are not valid JSON`);
+  }
+}
+
+async function train(options: OptionValues): Promise<number> {
+  const started = performance.now();
+  const epochs = positiveInt(options, 'epochs');
+  const resumePath = typeof options.resume === 'string' ? options.resume : undefined;
+  const resume = resumePath !== undefined ? readResume(resumePath) : undefined;
+  const settings = resume
+    ? resumedSettings(options, resumePath as string, resume.settings)
+    : settingsFrom(options);
+  const { batchSize, lr, seed } = settings;
+  const modelName = settings.model;
+  if (!isModelName(modelName)) throw new UsageError(`unknown model '${modelName}'`);
+  const optimizer = makeOptimizer(settings.optimizer, lr, settings.momentum, settings.weightDecay);
+
   if (options['no-save'] && options.out !== undefined)
     throw new UsageError('--out and --no-save contradict each other; give one');
   const out = typeof options.out === 'string' ? options.out : `${modelName}.safetensors`;
+  const checkpointPath = typeof options.checkpoint === 'string' ? options.checkpoint : undefined;
+  const logPath = typeof options.log === 'string' ? options.log : undefined;
   // Minutes of training must not be lost to an output path that was never writable.
   if (!options['no-save']) checkOutputPath(out, 'weights file');
+  if (checkpointPath !== undefined) checkOutputPath(checkpointPath, 'checkpoint file');
+  if (logPath !== undefined) checkOutputPath(logPath, 'metrics log');
   // The data is read before any backend initialises, so a wrong --data fails at once.
-  const data = await loadData(String(options.data));
+  const data = await loadData(settings.data);
   const backend = await chooseBackend(options.backend as string | undefined, (l) =>
     console.error(l),
   );
   const trainSet =
-    limit !== undefined ? subset(data.train, range(Math.min(limit, data.train.size))) : data.train;
+    settings.limit !== null
+      ? subset(data.train, range(Math.min(settings.limit, data.train.size)))
+      : data.train;
   const { test } = data;
   const inputShape = trainSet.imageShape;
   const model = MODELS[modelName].build({ inputShape, numClasses: trainSet.numClasses, seed });
   model.parameters();
+  let position: TrainingPosition | undefined;
+  if (resume) {
+    position = loadCheckpoint(resume.bytes, model, optimizer);
+    if (position.epoch >= epochs) {
+      throw new UsageError(
+        `the checkpoint has ${position.epoch} epochs done already; pass --epochs above ${position.epoch} to train on`,
+      );
+    }
+  }
 
   console.log(
     `tessera train: model ${modelName}, data ${data.name} (${trainSet.size.toLocaleString('en-US')} train / ` +
       `${test.size.toLocaleString('en-US')} test, ${inputShape.join('x')}, ${trainSet.numClasses} classes), backend ${backend.name}`,
   );
   console.log(
-    `${optimizer.name} lr ${lr} (${scheduleName}), batch size ${batchSize}, ${epochs} epoch${epochs > 1 ? 's' : ''}, ` +
-      `augmentation: ${shift > 0 ? `random shifts of up to ${shift} px` : 'none'}, seed ${seed}\n`,
+    `${optimizer.name} lr ${lr} (${settings.schedule}), batch size ${batchSize}, ${epochs} epoch${epochs > 1 ? 's' : ''}, ` +
+      `augmentation: ${settings.augment > 0 ? `random shifts of up to ${settings.augment} px` : 'none'}, seed ${seed}` +
+      (position
+        ? `\nresuming ${resumePath} after epoch ${position.epoch}` +
+          (position.batchInEpoch ? `, batch ${position.batchInEpoch}` : '')
+        : '') +
+      '\n',
   );
   console.log(summary(model, inputShape).text);
   console.log('');
 
-  let testAccuracy = NaN;
-  let trainImages = 0;
-  let trainSeconds = 0;
   const steps = numBatches(trainSet, { batchSize });
-  const lrAt = scheduleName === 'cosine' ? cosineDecay(lr, steps * epochs) : constantLr(lr);
-  const augment = shift > 0 ? randomShift(shift) : undefined;
-  let globalStep = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const bar = new ProgressBar(`epoch ${epoch}/${epochs}`, steps);
-    const t0 = performance.now();
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let step = 0;
-    const stats = () => {
-      const secs = (performance.now() - t0) / 1000;
-      return `loss ${(lossSum / Math.max(seen, 1)).toFixed(4)}  acc ${pct(correct / Math.max(seen, 1))}  ${Math.round(seen / Math.max(secs, 1e-9))} img/s`;
-    };
-    const order = { batchSize, shuffle: true, seed: mixSeed(seed, epoch), augment };
-    // Step k's loss is read after step k+1 has been queued: on a backend that computes in the
-    // background (native, webgpu) the next batch is built and dispatched while the previous one
-    // runs, instead of the two taking turns. One step's tensors are in flight; counts stay flat.
-    let inFlight: { r: TrainStepResult; batch: Batch } | undefined;
-    const settle = async (f: { r: TrainStepResult; batch: Batch }) => {
-      lossSum += (await f.r.loss.data())[0] * f.batch.size;
-      if (f.r.correct) correct += (await f.r.correct.data())[0];
-      for (const t of [f.r.loss, f.r.correct, f.batch.x, f.batch.y]) t?.dispose();
-      seen += f.batch.size;
-      bar.update(++step, stats());
-    };
-    for (const b of batches(trainSet, order)) {
-      optimizer.lr = lrAt(globalStep++);
-      const r = trainStep(model, optimizer, b.x, b.y);
-      if (inFlight) await settle(inFlight);
-      inFlight = { r, batch: b };
-    }
-    if (inFlight) await settle(inFlight);
-    bar.finish(step, stats());
-    const epochSeconds = (performance.now() - t0) / 1000;
-    trainImages += seen;
-    trainSeconds += epochSeconds;
-    const ev = await evaluate(model, test);
-    testAccuracy = ev.accuracy;
-    console.log(
-      `epoch ${epoch}/${epochs}: train loss ${(lossSum / seen).toFixed(4)}, train acc ${pct(correct / seen)}, ` +
-        `test acc ${pct(ev.accuracy)} (${ev.correct}/${ev.count}), ${Math.round(seen / epochSeconds)} img/s, ${epochSeconds.toFixed(1)} s`,
+  const meta = (extra: Record<string, string | number>) =>
+    metaToStrings(
+      { model: modelName, inputShape, numClasses: trainSet.numClasses },
+      { data: data.name, seed, backend: backend.name, ...extra },
     );
+  const saveCheckpointFile = async (at: TrainingPosition) => {
+    if (checkpointPath === undefined) return;
+    const bytes = await saveCheckpoint(model, optimizer, at, {
+      ...meta({ epochs: at.epoch }),
+      'tessera.run': JSON.stringify(settings),
+    });
+    writeFileAtomic(checkpointPath, bytes, 'checkpoint file');
+  };
+  const logLines: string[] = [];
+  let bar: ProgressBar | undefined;
+  let epochStart = 0;
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  const stats = () => {
+    const secs = (performance.now() - epochStart) / 1000;
+    return `loss ${(lossSum / Math.max(seen, 1)).toFixed(4)}  acc ${pct(correct / Math.max(seen, 1))}  ${Math.round(seen / Math.max(secs, 1e-9))} img/s`;
+  };
+  // Ctrl-C stops after the current step; with --checkpoint the run is saved where it stopped.
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  let history;
+  try {
+    history = await fit(model, optimizer, trainSet, {
+      epochs,
+      batchSize,
+      seed,
+      validationData: test,
+      schedule: settings.schedule === 'cosine' ? cosineDecay(lr, steps * epochs) : constantLr(lr),
+      ...(settings.augment > 0 ? { augment: randomShift(settings.augment) } : {}),
+      ...(position ? { resume: position } : {}),
+      signal: abort.signal,
+      callbacks: {
+        onBatchEnd(log) {
+          if (!bar) {
+            bar = new ProgressBar(`epoch ${log.epoch}/${epochs}`, steps);
+            epochStart = performance.now();
+            lossSum = correct = seen = 0;
+          }
+          lossSum += log.loss * log.size;
+          correct += log.correct ?? 0;
+          seen += log.size;
+          bar.update(log.batch + 1, stats());
+        },
+        async onEpochEnd(log: EpochLog) {
+          bar?.finish(steps, stats());
+          bar = undefined;
+          const testCorrect = Math.round((log.valAccuracy ?? 0) * test.size);
+          console.log(
+            `epoch ${log.epoch}/${epochs}: train loss ${log.loss.toFixed(4)}, train acc ${pct(log.accuracy ?? NaN)}, ` +
+              `test acc ${pct(log.valAccuracy ?? NaN)} (${testCorrect}/${test.size}), ` +
+              `${Math.round(log.examples / log.seconds)} img/s, ${log.seconds.toFixed(1)} s`,
+          );
+          await saveCheckpointFile({
+            epoch: log.epoch,
+            batchInEpoch: 0,
+            globalStep: log.epoch * steps,
+            seed,
+          });
+          if (logPath !== undefined) {
+            logLines.push(
+              formatRecord({
+                epoch: log.epoch,
+                loss: log.loss,
+                ...(log.accuracy !== undefined ? { accuracy: log.accuracy } : {}),
+                ...(log.valAccuracy !== undefined ? { testAccuracy: log.valAccuracy } : {}),
+                seconds: log.seconds,
+              }),
+            );
+            writeFileAtomic(logPath, logLines.join('\n') + '\n', 'metrics log');
+          }
+        },
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
+  if (history.stopped === 'aborted') {
+    bar?.finish(history.position.batchInEpoch, stats());
+    await saveCheckpointFile(history.position);
+    console.error(
+      `\ninterrupted after epoch ${history.position.epoch}, batch ${history.position.batchInEpoch}` +
+        (checkpointPath !== undefined
+          ? `; saved to ${checkpointPath} (continue with --resume ${checkpointPath})`
+          : ''),
+    );
+    optimizer.dispose();
+    model.dispose();
+    return 130;
+  }
+  const last = history.epochs[history.epochs.length - 1];
+  const testAccuracy = last?.valAccuracy ?? NaN;
+  const trainImages = history.epochs.reduce((n, e) => n + e.examples, 0);
+  const trainSeconds = history.epochs.reduce((n, e) => n + e.seconds, 0);
 
   if (!options['no-profile']) {
     const first = batches(trainSet, { batchSize: Math.min(batchSize, trainSet.size) }).next();
@@ -267,19 +449,7 @@ async function train(options: OptionValues): Promise<number> {
   }
 
   if (!options['no-save']) {
-    const bytes = await saveModel(
-      model,
-      metaToStrings(
-        { model: modelName, inputShape, numClasses: trainSet.numClasses },
-        {
-          data: data.name,
-          epochs,
-          seed,
-          test_accuracy: testAccuracy.toFixed(4),
-          backend: backend.name,
-        },
-      ),
-    );
+    const bytes = await saveModel(model, meta({ epochs, test_accuracy: testAccuracy.toFixed(4) }));
     writeFileAtomic(out, bytes, 'weights file');
     console.log(`\nsaved weights to ${out} (${(bytes.length / 1024).toFixed(1)} KiB, safetensors)`);
   }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerReferenceBackend } from '@tessera/core/testing';
 import { decodeSafetensors } from '@tessera/layers';
 import { cli } from '../test/cli.js';
+import { encode as encodePng } from 'fast-png';
 
 const testBackend = process.env.TESSERA_TEST_BACKEND;
 if (testBackend?.startsWith('reference'))
@@ -103,7 +104,7 @@ describe('tessera train / eval / summary', () => {
     expect(t.err).toContain('no train-images-idx3-ubyte[.gz] in that directory');
     expect(t.err).not.toContain('holiday-photo');
     const spec = await cli('train', '--backend', 'nope', '--data', 'mnsit');
-    expect(spec.err).toContain("--data must be 'mnist' or 'idx:<directory>', got 'mnsit'");
+    expect(spec.err).toContain("--data must be 'mnist', 'idx:<directory>' or 'folder:<directory>', got 'mnsit'");
   });
 
   it('summary prints the layer table and the connectivity comparison', async () => {
@@ -153,6 +154,132 @@ describe('tessera train / eval / summary', () => {
     const acc = Number(/accuracy ([\d.]+)%/.exec(e.out)?.[1]) / 100;
     expect(acc).toBeCloseTo(trainAcc, 3);
     expect(e.out).toContain('true\\pred');
+  });
+
+  it('--checkpoint then --resume continues the same run: the weights equal an uninterrupted run', async () => {
+    const common = [
+      ...backendArgs,
+      '--model',
+      'linear',
+      '--limit',
+      '256',
+      '--batch-size',
+      '64',
+      '--lr',
+      '0.01',
+      '--optimizer',
+      'sgd',
+      '--no-profile',
+    ];
+    const log = join(dir, 'run.jsonl');
+    const u = await cli('train', ...common, '--epochs', '3', '--log', log, '--no-save');
+    expect(u.code).toBe(0);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
+    expect(Object.keys(lines[0])).toEqual(['epoch', 'loss', 'accuracy', 'testAccuracy', 'seconds']);
+
+    const weights = (p: string) => decodeSafetensors(new Uint8Array(readFileSync(p))).tensors;
+    // Interrupt after epoch 1 (a 1-epoch run of the same settings writes that checkpoint; a
+    // constant schedule, since the cosine one spans --epochs), then resume up to epoch 3.
+    const cst = [...common, '--schedule', 'constant'];
+    const fullC = join(dir, 'fullc.safetensors');
+    expect((await cli('train', ...cst, '--epochs', '3', '--out', fullC)).code).toBe(0);
+    const ckC = join(dir, 'runc.ckpt');
+    expect(
+      (await cli('train', ...cst, '--epochs', '1', '--checkpoint', ckC, '--no-save')).code,
+    ).toBe(0);
+    const resC = join(dir, 'resc.safetensors');
+    const rc = await cli(
+      'train',
+      ...backendArgs,
+      '--resume',
+      ckC,
+      '--epochs',
+      '3',
+      '--out',
+      resC,
+      '--no-profile',
+    );
+    expect(rc.code, rc.err).toBe(0);
+    expect(rc.out).toContain(`resuming ${ckC} after epoch 1`);
+    expect(rc.out).toMatch(/epoch 2\/3: .*\nepoch 3\/3: /);
+    expect(rc.out).not.toMatch(/epoch 1\/3:/);
+    expect([...weights(resC)['fc1.weight'].data]).toEqual([...weights(fullC)['fc1.weight'].data]);
+
+    const clash = await cli(
+      'train',
+      ...backendArgs,
+      '--resume',
+      ckC,
+      '--epochs',
+      '3',
+      '--lr',
+      '0.5',
+    );
+    expect(clash.code).toBe(2);
+    expect(clash.err).toMatch(/--lr 0.5 differs from the checkpoint's 0.01/);
+    const done = await cli('train', ...backendArgs, '--resume', ckC, '--epochs', '1');
+    expect(done.err).toMatch(/1 epochs done already; pass --epochs above 1/);
+    const notCk = await cli('train', ...backendArgs, '--resume', fullC, '--epochs', '3');
+    expect(notCk.err).toMatch(/is not a checkpoint of `tessera train`/);
+  });
+
+  it('trains on a folder of PNG images (--data folder:) and plots the run', async () => {
+    const root = join(dir, 'shapes');
+    for (const [cls, side] of [
+      ['left', 0],
+      ['right', 1],
+    ] as const) {
+      mkdirSync(join(root, cls), { recursive: true });
+      for (let i = 0; i < 10; i++) {
+        // The bright half tells the class (a bias-free, linearly separable task); noise varies.
+        const data = new Uint8Array(8 * 8).map(
+          (_, j) => (Number(j % 8 >= 4) === side ? 200 : 30) + ((i * 7 + j) % 9),
+        );
+        writeFileSync(
+          join(root, cls, `${i}.png`),
+          encodePng({ width: 8, height: 8, data, channels: 1 }),
+        );
+      }
+    }
+    const log = join(dir, 'shapes.jsonl');
+    const t = await cli(
+      'train',
+      ...backendArgs,
+      '--data',
+      `folder:${root}`,
+      '--model',
+      'linear',
+      '--epochs',
+      '3',
+      '--batch-size',
+      '4',
+      '--lr',
+      '0.02',
+      '--augment',
+      '0',
+      '--no-save',
+      '--no-profile',
+      '--log',
+      log,
+    );
+    expect(t.code, t.err).toBe(0);
+    expect(t.out).toMatch(/data .*shapes \(left, right\) \(16 train \/ 4 test, 3x8x8, 2 classes\)/);
+    expect(t.out).toMatch(/epoch 3\/3: .*test acc 100\.0% \(4\/4\)/);
+    const p = await cli('plot', log, '--width', '20');
+    expect(p.code).toBe(0);
+    expect(p.out).toMatch(/^loss {3}\(\* train loss\)/);
+    expect(p.out).toContain('accuracy   (* train   o test)');
+    const svg = join(dir, 'run.svg');
+    expect((await cli('plot', log, '--svg', svg)).code).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[^]*<polyline[^]*<polyline[^]*<polyline/);
+    const bad = await cli('plot', join(root, 'left', '0.png'));
+    expect(bad.err).toMatch(/tessera plot: .*0\.png:1: not a JSON object/);
+    const none = await cli('train', ...backendArgs, '--data', `folder:${join(dir, 'nope')}`);
+    expect(none.err).toMatch(/image folder '.*nope' not found/);
   });
 
   it('reads --data idx:<dir> with gzipped files and reports a missing file', async () => {

@@ -3,6 +3,8 @@
  * epoch with `epoch`, `loss`, `accuracy`, `testAccuracy` and `seconds`. Reading it back names
  * the line and the field of anything malformed.
  */
+import { TesseraError } from '@tessera/core';
+
 export interface EpochRecord {
   readonly epoch: number;
   readonly loss: number;
@@ -11,7 +13,8 @@ export interface EpochRecord {
   readonly seconds: number;
 }
 
-export class MetricsLogError extends Error {}
+/** A metrics log that does not parse; the message names the file and line. */
+export class MetricsLogError extends TesseraError {}
 
 /** One line of the log (no trailing newline). */
 export function formatRecord(r: EpochRecord): string {
